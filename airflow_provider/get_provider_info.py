@@ -1,0 +1,59 @@
+"""Provider metadata read by Airflow's ``ProvidersManager`` through the ``apache_airflow_provider`` entry point.
+
+Kept free of imports: Airflow loads it in every process (scheduler, API server, CLI) at start-up, and with
+``conn-fields`` / ``ui-field-behaviour`` declared here the API server draws the connection form without
+importing the hook (Airflow 3.2+). The hook's own ``get_connection_form_widgets`` serves older UIs.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+
+def get_provider_info() -> dict[str, Any]:
+    return {
+        "package-name": "airflow-provider-twitter",
+        "name": "Twitter / X",
+        "description": "Publish images and videos to X (Twitter): chunked media upload, a processing sensor "
+        "that frees the worker slot, and posts.",
+        "versions": ["0.1.0"],
+        "integrations": [
+            {
+                "integration-name": "Twitter / X",
+                "external-doc-url": "https://docs.x.com/x-api/media/introduction",
+                "tags": ["service"],
+            }
+        ],
+        "hooks": [{"integration-name": "Twitter / X", "python-modules": ["airflow_provider.hooks.twitter"]}],
+        "operators": [
+            {
+                "integration-name": "Twitter / X",
+                "python-modules": ["airflow_provider.operators.media", "airflow_provider.operators.tweet"],
+            }
+        ],
+        "sensors": [{"integration-name": "Twitter / X", "python-modules": ["airflow_provider.sensors.media"]}],
+        "connection-types": [
+            {
+                "connection-type": "twitter",
+                "hook-class-name": "airflow_provider.hooks.twitter.TwitterHook",
+                "hook-name": "Twitter / X",
+                "ui-field-behaviour": {
+                    "hidden-fields": ["schema", "port"],
+                    "relabeling": {"login": "API Key", "password": "API Key Secret", "host": "API base URL"},
+                    "placeholders": {"host": "https://api.x.com (leave empty unless you use a proxy or the emulator)"},
+                },
+                "conn-fields": {
+                    "access_token": {
+                        "label": "Access Token",
+                        "description": "OAuth 1.0a access token of the account that posts.",
+                        "schema": {"type": ["string", "null"]},
+                    },
+                    "access_token_secret": {
+                        "label": "Access Token Secret",
+                        "description": "OAuth 1.0a access token secret of the account that posts.",
+                        "schema": {"type": ["string", "null"], "format": "password"},
+                    },
+                },
+            }
+        ],
+    }
