@@ -1,0 +1,72 @@
+"""Credentials read from a ``twitter`` connection, and the request signing they imply.
+
+One class per X auth scheme, each able to sign ``requests`` calls, so that OAuth 2.0 user tokens can be
+added beside OAuth 1.0a without touching the hook or the operators.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from requests_oauthlib import OAuth1
+
+from airflow_provider.exceptions import TwitterInputError
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Connection
+    from requests.auth import AuthBase
+
+_FIELDS = {
+    "login": "API Key (login)",
+    "password": "API Key Secret (password)",
+    "access_token": "Access Token (extra 'access_token')",
+    "access_token_secret": "Access Token Secret (extra 'access_token_secret')",
+}
+
+
+@dataclass(frozen=True)
+class OAuth1Credentials:
+    """OAuth 1.0a user context: what X's media endpoints accept from self-serve apps."""
+
+    api_key: str
+    api_key_secret: str = field(repr=False)
+    access_token: str
+    access_token_secret: str = field(repr=False)
+
+    @classmethod
+    def from_connection(cls, conn: Connection) -> OAuth1Credentials:
+        extra = conn.extra_dejson
+        values = {
+            "login": conn.login,
+            "password": conn.password,
+            "access_token": extra.get("access_token"),
+            "access_token_secret": extra.get("access_token_secret"),
+        }
+        missing = [label for key, label in _FIELDS.items() if not values[key]]
+        if missing:
+            raise TwitterInputError(
+                f"Connection {conn.conn_id!r} is missing {', '.join(missing)}. "
+                "Set them in Admin > Connections or in AIRFLOW_CONN_"
+                f"{(conn.conn_id or 'TWITTER_DEFAULT').upper()} (see docs/connection.md)."
+            )
+        return cls(
+            api_key=str(values["login"]),
+            api_key_secret=str(values["password"]),
+            access_token=str(values["access_token"]),
+            access_token_secret=str(values["access_token_secret"]),
+        )
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return (self.api_key_secret, self.access_token, self.access_token_secret)
+
+    def requests_auth(self) -> AuthBase:
+        """Sign each request when it is prepared, so every attempt gets a fresh nonce and timestamp."""
+        return OAuth1(
+            self.api_key,
+            client_secret=self.api_key_secret,
+            resource_owner_key=self.access_token,
+            resource_owner_secret=self.access_token_secret,
+            signature_type="AUTH_HEADER",
+        )

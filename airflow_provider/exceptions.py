@@ -1,0 +1,68 @@
+"""The two ways a call to X can go wrong: X (or the network) said no, or the input was never sendable."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from airflow.providers.common.compat.sdk import AirflowException, AirflowFailException
+
+_HINTS = {
+    400: "X rejected the request's content; the message above names the parameter.",
+    401: "Check the connection's API Key, API Key Secret, Access Token and Access Token Secret "
+    "(they must belong to the same app and user), and that the machine's clock is right.",
+    403: "Check the app's permissions in the X developer portal (Read and Write) and that the tokens were "
+    "regenerated after changing them.",
+    404: "Check the id: it may be wrong, expired or made with other credentials.",
+    429: "Rate limit reached; retry after the reset time.",
+}
+
+
+class TwitterApiError(AirflowException):
+    """X answered with an error, or did not answer usefully.
+
+    Carries what is needed to act on it (HTTP status, endpoint, X's ``title`` / ``detail`` / ``errors``)
+    and nothing from the request: no headers, so no credentials.
+    """
+
+    def __init__(
+        self,
+        *,
+        endpoint: str,
+        http_status: int | None,
+        title: str | None = None,
+        detail: str | None = None,
+        errors: list[dict[str, Any]] | None = None,
+        rate_limit_reset: float | None = None,
+    ) -> None:
+        self.endpoint = endpoint
+        self.http_status = http_status
+        self.title = title
+        self.detail = detail
+        self.errors = errors or []
+        self.rate_limit_reset = rate_limit_reset
+        self.attempts = 1  # set by the hook: how many attempts were made before giving up
+        super().__init__(self._message())
+
+    @property
+    def is_transient(self) -> bool:
+        """5xx and network failures may pass; anything X answered with 4xx will not."""
+        return self.http_status is None or self.http_status >= 500
+
+    def _message(self) -> str:
+        status = f"HTTP {self.http_status}" if self.http_status is not None else "no answer"
+        parts = [f"X API {self.endpoint} failed ({status})"]
+        reasons = [r for r in (self.title, self.detail) if r]
+        reasons += [str(e.get("message") or e.get("detail") or e) for e in self.errors]
+        if reasons:
+            parts.append(": " + "; ".join(dict.fromkeys(reasons)))
+        hint = _HINTS.get(self.http_status or 0)
+        if hint:
+            parts.append(f". {hint}")
+        return "".join(parts)
+
+
+class TwitterInputError(AirflowFailException, ValueError):
+    """Input that X would reject, found before any request was sent.
+
+    Fails the task without retries: running it again with the same input cannot succeed.
+    """

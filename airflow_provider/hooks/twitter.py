@@ -1,0 +1,363 @@
+"""Hook for the X (Twitter) API v2: signed requests, retries, and the media and post endpoints."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from datetime import datetime
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+import requests
+import tenacity
+from airflow.providers.common.compat.sdk import BaseHook, mask_secret
+
+from airflow_provider.auth import OAuth1Credentials
+from airflow_provider.exceptions import TwitterApiError, TwitterInputError
+from airflow_provider.get_provider_info import get_provider_info
+from airflow_provider.media import DEFAULT_CHUNK_SIZE, MediaFile, iter_chunks
+from airflow_provider.progress import UploadProgress
+
+if TYPE_CHECKING:
+    from requests.structures import CaseInsensitiveDict
+
+DEFAULT_API_URL = "https://api.x.com"
+MAX_ALT_TEXT = 1000
+MAX_MEDIA_PER_POST = 4
+
+
+class TwitterHook(BaseHook):
+    """
+    Talk to the X API v2 with the OAuth 1.0a user credentials of a ``twitter`` connection.
+
+    Every attempt is signed anew (fresh nonce and timestamp): X rejects a replayed nonce, so retries go
+    through ``requests`` again rather than through a transport-level retry that would resend the same bytes.
+    Transient failures (5xx, dropped connections, timeouts) are retried with exponential backoff and
+    jitter; a 429 waits for the rate-limit reset when that is at most ``max_rate_limit_wait`` away.
+
+    :param twitter_conn_id: Airflow connection of type ``twitter``.
+    :param timeout: Seconds to wait for X to answer one request (connection extra ``timeout`` overrides).
+    :param max_attempts: Attempts per request, the first included, for transient failures.
+    :param backoff_initial: First backoff wait in seconds; it doubles each retry, with jitter.
+    :param backoff_max: Longest single backoff wait in seconds.
+    :param max_rate_limit_wait: Longest wait, in seconds, for a rate limit to reset before failing.
+    """
+
+    conn_name_attr = "twitter_conn_id"
+    default_conn_name = "twitter_default"
+    conn_type = "twitter"
+    hook_name = "Twitter / X"
+
+    def __init__(
+        self,
+        twitter_conn_id: str = default_conn_name,
+        *,
+        timeout: float = 60.0,
+        max_attempts: int = 5,
+        backoff_initial: float = 1.0,
+        backoff_max: float = 30.0,
+        max_rate_limit_wait: float = 900.0,
+    ) -> None:
+        super().__init__()
+        self.twitter_conn_id = twitter_conn_id
+        self._timeout = timeout
+        self.max_attempts = max_attempts
+        self.backoff_initial = backoff_initial
+        self.backoff_max = backoff_max
+        self.max_rate_limit_wait = max_rate_limit_wait
+
+    # -- connection -------------------------------------------------------------------------------------
+
+    @classmethod
+    def get_connection_form_widgets(cls) -> dict[str, Any]:
+        """Form fields for UIs that predate ``conn-fields`` (Airflow < 3.2), from the same metadata."""
+        from flask_appbuilder.fieldwidgets import BS3PasswordFieldWidget, BS3TextFieldWidget
+        from flask_babel import lazy_gettext
+        from wtforms import PasswordField, StringField
+
+        widgets: dict[str, Any] = {}
+        for name, field in _connection_metadata()["conn-fields"].items():
+            if field["schema"].get("format") == "password":
+                widgets[name] = PasswordField(lazy_gettext(field["label"]), widget=BS3PasswordFieldWidget())
+            else:
+                widgets[name] = StringField(lazy_gettext(field["label"]), widget=BS3TextFieldWidget())
+        return widgets
+
+    @classmethod
+    def get_ui_field_behaviour(cls) -> dict[str, Any]:
+        behaviour = _connection_metadata()["ui-field-behaviour"]
+        return {key.replace("-", "_"): value for key, value in behaviour.items()}
+
+    @cached_property
+    def _connection(self) -> Any:
+        return self.get_connection(self.twitter_conn_id)
+
+    @cached_property
+    def credentials(self) -> OAuth1Credentials:
+        credentials = OAuth1Credentials.from_connection(self._connection)
+        for secret in credentials.secrets:
+            mask_secret(secret)
+        return credentials
+
+    @cached_property
+    def base_url(self) -> str:
+        """The connection's host when set (emulator, proxy), else ``https://api.x.com``."""
+        host = (self._connection.host or "").strip().rstrip("/")
+        if not host:
+            return DEFAULT_API_URL
+        return host if "://" in host else f"https://{host}"
+
+    @cached_property
+    def timeout(self) -> float:
+        return float(self._connection.extra_dejson.get("timeout", self._timeout))
+
+    @cached_property
+    def session(self) -> requests.Session:
+        session = requests.Session()
+        session.auth = self.credentials.requests_auth()
+        session.headers["User-Agent"] = "airflow-provider-twitter"
+        return session
+
+    def get_conn(self) -> requests.Session:
+        return self.session
+
+    def test_connection(self) -> tuple[bool, str]:
+        try:
+            me = self.get_me()
+        except Exception as e:
+            return False, str(e)
+        return True, f"Connected to {self.base_url} as @{me.get('username')} (user id {me.get('id')})."
+
+    # -- requests ---------------------------------------------------------------------------------------
+
+    def _send(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        """One signed attempt; any failure becomes a ``TwitterApiError``."""
+        endpoint = f"{method} {path}"
+        try:
+            response = self.session.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
+        except requests.RequestException as e:
+            # Only the exception's class: its text can carry the URL, never credentials, but keep it short.
+            raise TwitterApiError(endpoint=endpoint, http_status=None, title=type(e).__name__) from None
+        try:
+            body = response.json() if response.content else {}
+        except ValueError:
+            body = {"detail": response.text[:200]}
+        if not isinstance(body, dict):
+            body = {"detail": str(body)[:200]}
+        if response.ok:
+            return body
+        raise TwitterApiError(
+            endpoint=endpoint,
+            http_status=response.status_code,
+            title=body.get("title") or response.reason,
+            detail=body.get("detail"),
+            errors=body.get("errors"),
+            rate_limit_reset=_rate_limit_reset(response.headers) if response.status_code == 429 else None,
+        )
+
+    def _should_retry(self, error: BaseException) -> bool:
+        if not isinstance(error, TwitterApiError):
+            return False
+        if error.http_status == 429:
+            return _seconds_until(error.rate_limit_reset) <= self.max_rate_limit_wait
+        return error.is_transient
+
+    def _wait(self, state: tenacity.RetryCallState) -> float:
+        error = state.outcome.exception() if state.outcome else None
+        if isinstance(error, TwitterApiError) and error.http_status == 429 and error.rate_limit_reset:
+            return _seconds_until(error.rate_limit_reset) + 1.0
+        backoff = tenacity.wait_exponential_jitter(initial=self.backoff_initial, max=self.backoff_max)
+        return backoff(state)
+
+    def _before_sleep(self, state: tenacity.RetryCallState) -> None:
+        error = state.outcome.exception() if state.outcome else None
+        wait = state.next_action.sleep if state.next_action else 0
+        self.log.warning(
+            "%s; attempt %d of %d, retrying in %.1f s", error, state.attempt_number, self.max_attempts, wait
+        )
+
+    def request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        """Send a request, retrying transient failures; raise ``TwitterApiError`` with the attempt count."""
+        retrying = tenacity.Retrying(
+            stop=tenacity.stop_after_attempt(self.max_attempts),
+            wait=self._wait,
+            retry=tenacity.retry_if_exception(self._should_retry),
+            before_sleep=self._before_sleep,
+            reraise=True,
+        )
+        try:
+            for attempt in retrying:
+                with attempt:
+                    return self._send(method, path, **kwargs)
+        except TwitterApiError as e:
+            e.attempts = retrying.statistics.get("attempt_number", 1)
+            raise
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    # -- endpoints --------------------------------------------------------------------------------------
+
+    def initialize_upload(self, *, total_bytes: int, media_type: str, media_category: str) -> dict[str, Any]:
+        body = {"total_bytes": total_bytes, "media_type": media_type, "media_category": media_category}
+        return _data(self.request("POST", "/2/media/upload/initialize", json=body), "POST /2/media/upload/initialize")
+
+    def append_upload(self, media_id: str, segment_index: int, chunk: bytes) -> None:
+        self.request(
+            "POST",
+            f"/2/media/upload/{media_id}/append",
+            data={"segment_index": str(segment_index)},
+            files={"media": ("segment", chunk, "application/octet-stream")},
+        )
+
+    def finalize_upload(self, media_id: str) -> dict[str, Any]:
+        path = f"/2/media/upload/{media_id}/finalize"
+        return _data(self.request("POST", path), f"POST {path}")
+
+    def get_upload_status(self, media_id: str) -> dict[str, Any]:
+        params = {"command": "STATUS", "media_id": media_id}
+        return _data(self.request("GET", "/2/media/upload", params=params), "GET /2/media/upload")
+
+    def create_media_metadata(self, media_id: str, alt_text: str) -> None:
+        check_alt_text(alt_text)
+        body = {"id": media_id, "metadata": {"alt_text": {"text": alt_text}}}
+        self.request("POST", "/2/media/metadata", json=body)
+
+    def get_me(self) -> dict[str, Any]:
+        return _data(self.request("GET", "/2/users/me"), "GET /2/users/me")
+
+    def create_tweet(self, text: str, media_ids: Sequence[Any] | None = None) -> dict[str, Any]:
+        """Post once: ``{"id", "text"}`` of the post.
+
+        A post whose answer was lost (timeout, 5xx) is retried; if X then calls the retry a duplicate, the
+        post made by the earlier attempt is found on the user's timeline and returned instead.
+        """
+        ids = check_media_ids(media_ids or [])
+        if not text.strip() and not ids:
+            raise TwitterInputError("A post needs text or media: text is empty and there are no media_ids.")
+        body: dict[str, Any] = {"text": text}
+        if ids:
+            body["media"] = {"media_ids": ids}
+        started = time.time()
+        try:
+            return _data(self.request("POST", "/2/tweets", json=body), "POST /2/tweets")
+        except TwitterApiError as e:
+            if not _is_duplicate(e):
+                raise
+            if e.attempts > 1 and (post := self._find_own_post(text, ids, since=started)):
+                self.log.warning("An earlier attempt posted %s although its answer was lost; using it.", post["id"])
+                return {"id": post["id"], "text": post["text"]}
+            raise TwitterApiError(
+                endpoint=e.endpoint,
+                http_status=e.http_status,
+                title="Duplicate post",
+                detail="X already has a post with this text and media from this account, made before this "
+                "task. Change the text (for example add the date) or skip the task.",
+            ) from None
+
+    def _find_own_post(self, text: str, media_ids: list[str], since: float) -> dict[str, Any] | None:
+        user_id = self.get_me()["id"]
+        params = {"max_results": 10, "tweet.fields": "created_at,attachments"}
+        posts = self.request("GET", f"/2/users/{user_id}/tweets", params=params).get("data") or []
+        for post in posts:
+            keys = (post.get("attachments") or {}).get("media_keys") or []
+            same_media = sorted(k.rsplit("_", 1)[-1] for k in keys) == sorted(media_ids)
+            made_since = _parse_time(post.get("created_at")) >= since - _CLOCK_SLACK_SECS
+            if post.get("text") == text and same_media and made_since:
+                return post
+        return None
+
+    # -- composite --------------------------------------------------------------------------------------
+
+    def upload_media(
+        self,
+        media: MediaFile,
+        *,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        alt_text: str | None = None,
+    ) -> dict[str, Any]:
+        """INIT, APPEND each chunk (streamed from disk), FINALIZE, then alt text: X's answer to FINALIZE."""
+        media.check_chunk_size(chunk_size)
+        if alt_text:
+            check_alt_text(alt_text)
+        init = self.initialize_upload(
+            total_bytes=media.size, media_type=media.media_type, media_category=media.media_category
+        )
+        media_id = str(init["id"])
+        progress = UploadProgress(self.log, media_id=media_id, total_bytes=media.size)
+        with open(media.path, "rb") as f:
+            for index, chunk in iter_chunks(f, chunk_size):
+                self.append_upload(media_id, index, chunk)
+                progress.add(len(chunk))
+        progress.done()
+        final = self.finalize_upload(media_id)
+        if alt_text:
+            self.create_media_metadata(media_id, alt_text)
+        return final
+
+
+_CLOCK_SLACK_SECS = 10.0
+
+
+def check_media_ids(media_ids: Sequence[Any]) -> list[str]:
+    """X takes 1 to 4 numeric id strings per post; say which one is wrong before sending."""
+    if isinstance(media_ids, str):
+        raise TwitterInputError(f"media_ids must be a list of ids, got the string {media_ids!r}: use [{media_ids!r}].")
+    ids = [str(m).strip() for m in media_ids]
+    if len(ids) > MAX_MEDIA_PER_POST:
+        raise TwitterInputError(f"{len(ids)} media ids given; a post carries at most {MAX_MEDIA_PER_POST}.")
+    for media_id in ids:
+        if not media_id.isdigit() or len(media_id) > 19:
+            raise TwitterInputError(
+                f"Media id {media_id!r} is not an X media id (1 to 19 digits). Pass the id returned by "
+                "MediaUploadOperator (its return_value XCom)."
+            )
+    return ids
+
+
+def _connection_metadata() -> dict[str, Any]:
+    (connection_type,) = get_provider_info()["connection-types"]
+    return connection_type
+
+
+def check_alt_text(alt_text: str) -> None:
+    if len(alt_text) > MAX_ALT_TEXT:
+        raise TwitterInputError(f"alt_text is {len(alt_text)} characters; X allows at most {MAX_ALT_TEXT}. Shorten it.")
+
+
+def _data(body: dict[str, Any], endpoint: str) -> dict[str, Any]:
+    data = body.get("data")
+    if not isinstance(data, dict):
+        raise TwitterApiError(
+            endpoint=endpoint,
+            http_status=200,
+            title="Unexpected answer",
+            detail=f"no 'data' object in X's answer (keys: {sorted(body)})",
+        )
+    return data
+
+
+def _is_duplicate(error: TwitterApiError) -> bool:
+    return error.http_status == 403 and "duplicate" in f"{error.detail} {error.title}".lower()
+
+
+def _seconds_until(epoch: float | None) -> float:
+    return max(0.0, (epoch or time.time()) - time.time())
+
+
+def _rate_limit_reset(headers: CaseInsensitiveDict[str]) -> float | None:
+    """When the exhausted limit resets: the 24-hour caps when those are spent, else the 15-minute window."""
+    resets = [
+        float(headers[f"x-{scope}-limit-24hour-reset"])
+        for scope in ("user", "app")
+        if headers.get(f"x-{scope}-limit-24hour-remaining") == "0" and headers.get(f"x-{scope}-limit-24hour-reset")
+    ]
+    if not resets and headers.get("x-rate-limit-reset"):
+        resets.append(float(headers["x-rate-limit-reset"]))
+    if not resets and (retry_after := headers.get("retry-after", "")).isdigit():
+        resets.append(time.time() + int(retry_after))
+    return max(resets) if resets else None
+
+
+def _parse_time(value: str | None) -> float:
+    if not value:
+        return 0.0
+    return datetime.fromisoformat(value.replace("Z", "+00:00")).timestamp()

@@ -1,0 +1,151 @@
+"""What X accepts as Post media, and the checks that find a bad file before any request is sent.
+
+Limits are X's documented ones (docs.x.com, media best practices): images 5 MB, animated GIFs 15 MB,
+videos 512 MB, segments of at most 5 MB and at most 1,000 of them. X counts MB as MiB.
+"""
+
+from __future__ import annotations
+
+import math
+import mimetypes
+import os
+import stat
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import BinaryIO
+
+from airflow_provider.exceptions import TwitterInputError
+
+MiB = 1024 * 1024
+MAX_SEGMENT_BYTES = 5 * MiB
+MAX_SEGMENTS = 1000
+DEFAULT_CHUNK_SIZE = 4 * MiB
+
+IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
+VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime"})
+
+# media_category -> (media types it takes, size limit in bytes)
+CATEGORIES: dict[str, tuple[frozenset[str], int]] = {
+    "tweet_image": (IMAGE_TYPES, 5 * MiB),
+    "dm_image": (IMAGE_TYPES, 5 * MiB),
+    "tweet_gif": (frozenset({"image/gif"}), 15 * MiB),
+    "dm_gif": (frozenset({"image/gif"}), 15 * MiB),
+    "tweet_video": (VIDEO_TYPES, 512 * MiB),
+    "dm_video": (VIDEO_TYPES, 512 * MiB),
+    "amplify_video": (VIDEO_TYPES, 512 * MiB),
+}
+
+
+def sniff_media_type(head: bytes) -> str | None:
+    """Name the media type from a file's first bytes (its magic number), or None when unknown."""
+    if head.startswith(b"\xff\xd8\xff"):
+        return "image/jpeg"
+    if head.startswith(b"\x89PNG\r\n\x1a\n"):
+        return "image/png"
+    if head[:6] in (b"GIF87a", b"GIF89a"):
+        return "image/gif"
+    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
+        return "image/webp"
+    if head[4:8] == b"ftyp":
+        return "video/quicktime" if head[8:12] == b"qt  " else "video/mp4"
+    return None
+
+
+def default_category(media_type: str) -> str:
+    if media_type == "image/gif":
+        return "tweet_gif"
+    if media_type.startswith("video/"):
+        return "tweet_video"
+    return "tweet_image"
+
+
+@dataclass(frozen=True)
+class MediaFile:
+    """A local file checked against X's rules, ready to upload."""
+
+    path: str
+    size: int
+    media_type: str
+    media_category: str
+
+    @property
+    def is_video(self) -> bool:
+        return self.media_type.startswith("video/")
+
+    def segment_count(self, chunk_size: int) -> int:
+        return math.ceil(self.size / chunk_size)
+
+    def check_chunk_size(self, chunk_size: int) -> None:
+        """X takes segments of at most 5 MB and indexes 0-999: refuse a chunk size that breaks either."""
+        if not 0 < chunk_size <= MAX_SEGMENT_BYTES:
+            raise TwitterInputError(
+                f"chunk_size={chunk_size} is out of range: X takes segments of 1 to {MAX_SEGMENT_BYTES} bytes "
+                f"(5 MiB). Use the default ({DEFAULT_CHUNK_SIZE}) unless you have a reason not to."
+            )
+        if self.segment_count(chunk_size) > MAX_SEGMENTS:
+            smallest = math.ceil(self.size / MAX_SEGMENTS)
+            raise TwitterInputError(
+                f"chunk_size={chunk_size} would split {self.path} ({self.size} bytes) into "
+                f"{self.segment_count(chunk_size)} segments; X allows at most {MAX_SEGMENTS}. "
+                f"Use a chunk_size of at least {smallest} bytes."
+            )
+
+
+def inspect_media_file(path: str, media_type: str | None = None, media_category: str | None = None) -> MediaFile:
+    """Check that ``path`` is a file X would take, inferring type and category when not given."""
+    try:
+        info = os.stat(path)
+    except FileNotFoundError:
+        raise TwitterInputError(f"Media file {path!r} does not exist. Check file_path.") from None
+    except OSError as e:
+        raise TwitterInputError(f"Media file {path!r} cannot be read: {e.strerror}.") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise TwitterInputError(f"Media file {path!r} is a directory; file_path must name a file.")
+    if not stat.S_ISREG(info.st_mode):
+        raise TwitterInputError(f"Media file {path!r} is not a regular file; X needs a file of known size.")
+    if info.st_size == 0:
+        raise TwitterInputError(f"Media file {path!r} is empty; there is nothing to upload.")
+    try:
+        with open(path, "rb") as f:
+            head = f.read(32)
+    except OSError as e:
+        raise TwitterInputError(f"Media file {path!r} cannot be read: {e.strerror}.") from None
+
+    media_type = media_type or sniff_media_type(head) or mimetypes.guess_type(path)[0]
+    if media_type is None:
+        raise TwitterInputError(
+            f"Cannot tell the media type of {path!r} from its content or name. "
+            "Pass media_type (for example 'video/mp4' or 'image/png')."
+        )
+    if media_type not in IMAGE_TYPES | VIDEO_TYPES:
+        raise TwitterInputError(
+            f"Media type {media_type!r} of {path!r} is not one X accepts in a Post. "
+            f"Accepted: {', '.join(sorted(IMAGE_TYPES | VIDEO_TYPES))}."
+        )
+    media_category = media_category or default_category(media_type)
+    if media_category not in CATEGORIES:
+        raise TwitterInputError(
+            f"Unknown media_category {media_category!r}. Use one of: {', '.join(CATEGORIES)}, "
+            "or leave it out to infer it from the media type."
+        )
+    types, limit = CATEGORIES[media_category]
+    if media_type not in types:
+        raise TwitterInputError(
+            f"media_category {media_category!r} does not fit media type {media_type!r}; it takes "
+            f"{', '.join(sorted(types))}. Leave media_category out to infer it "
+            f"({default_category(media_type)!r} for this file)."
+        )
+    if info.st_size > limit:
+        raise TwitterInputError(
+            f"Media file {path!r} is {info.st_size / MiB:.1f} MiB; X's limit for {media_category} is "
+            f"{limit // MiB} MiB. Compress or trim it first."
+        )
+    return MediaFile(path=path, size=info.st_size, media_type=media_type, media_category=media_category)
+
+
+def iter_chunks(f: BinaryIO, chunk_size: int) -> Iterator[tuple[int, bytes]]:
+    """Yield ``(segment_index, bytes)``, holding one chunk in memory at a time."""
+    index = 0
+    while chunk := f.read(chunk_size):
+        yield index, chunk
+        index += 1

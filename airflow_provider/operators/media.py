@@ -1,0 +1,87 @@
+"""Upload a local image or video to X, streamed in chunks."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from airflow.providers.common.compat.sdk import BaseOperator
+
+from airflow_provider.hooks.twitter import TwitterHook
+from airflow_provider.media import DEFAULT_CHUNK_SIZE, MAX_SEGMENT_BYTES, MiB, inspect_media_file
+from airflow_provider.processing import ProcessingStatus
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+
+class MediaUploadOperator(BaseOperator):
+    """
+    Upload a file with X's chunked media upload (initialize, append, finalize) and return its media id.
+
+    The file is read one chunk at a time, so memory stays near ``chunk_size`` whatever the file's size.
+    Everything that can be checked locally (the file, its type, size and category, the chunk count, the alt
+    text) is checked before the first request. Videos and GIFs are then processed by X: follow this task
+    with :class:`~airflow_provider.sensors.media.MediaProcessingSensor` before posting.
+
+    :param file_path: Local path of the file to upload. (templated)
+    :param media_type: MIME type; inferred from the file's content, then its name, when omitted. (templated)
+    :param media_category: X's category (``tweet_image``, ``tweet_gif``, ``tweet_video``, ...); inferred
+        from the media type when omitted. (templated)
+    :param alt_text: Description for screen readers, at most 1,000 characters, set after upload. (templated)
+    :param chunk_size: Bytes per APPEND segment, at most 5 MiB; files needing over 1,000 segments are refused.
+    :param twitter_conn_id: Connection of type ``twitter``.
+    :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`
+        (timeouts, retries).
+    :return: The media id, as a string (the ``return_value`` XCom).
+    """
+
+    template_fields: Sequence[str] = ("file_path", "media_type", "media_category", "alt_text")
+    ui_color = "#e8f5fd"
+
+    def __init__(
+        self,
+        *,
+        file_path: str,
+        media_type: str | None = None,
+        media_category: str | None = None,
+        alt_text: str | None = None,
+        chunk_size: int = DEFAULT_CHUNK_SIZE,
+        twitter_conn_id: str = TwitterHook.default_conn_name,
+        hook_params: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        if not 0 < chunk_size <= MAX_SEGMENT_BYTES:
+            raise ValueError(f"chunk_size must be between 1 and {MAX_SEGMENT_BYTES} bytes (5 MiB), got {chunk_size}.")
+        self.file_path = file_path
+        self.media_type = media_type
+        self.media_category = media_category
+        self.alt_text = alt_text
+        self.chunk_size = chunk_size
+        self.twitter_conn_id = twitter_conn_id
+        self.hook_params = hook_params or {}
+
+    @cached_property
+    def hook(self) -> TwitterHook:
+        return TwitterHook(self.twitter_conn_id, **self.hook_params)
+
+    def execute(self, context: Context) -> str:
+        media = inspect_media_file(self.file_path, self.media_type, self.media_category)
+        self.log.info(
+            "Uploading %s: %s, %s, %.2f MiB in %d segment(s) of up to %.2f MiB",
+            media.path,
+            media.media_type,
+            media.media_category,
+            media.size / MiB,
+            media.segment_count(self.chunk_size),
+            self.chunk_size / MiB,
+        )
+        final = self.hook.upload_media(media, chunk_size=self.chunk_size, alt_text=self.alt_text)
+        status = ProcessingStatus.from_media(final)
+        if status.succeeded:
+            self.log.info("Media %s is ready to post.", status.media_id)
+        else:
+            self.log.info("Media %s uploaded; X is processing it (%s).", status.media_id, status.state)
+        return status.media_id

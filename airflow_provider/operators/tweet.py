@@ -1,0 +1,57 @@
+"""Create a post on X, with media attached."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from airflow.providers.common.compat.sdk import BaseOperator
+
+from airflow_provider.hooks.twitter import TwitterHook
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+
+class CreateTweetOperator(BaseOperator):
+    """
+    Publish a post with ``POST /2/tweets``.
+
+    Media must have finished processing (see :class:`~airflow_provider.sensors.media.MediaProcessingSensor`);
+    X refuses the post otherwise, so nothing is ever posted without its media. If the answer to the post is
+    lost and the retry is called a duplicate, the post already made is found and returned: one run, one post.
+
+    :param text: Text of the post. (templated)
+    :param media_ids: Up to 4 media ids, for example ``[upload.output]``. (templated)
+    :param twitter_conn_id: Connection of type ``twitter``.
+    :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`.
+    :return: X's ``data`` for the post: ``{"id": ..., "text": ...}``.
+    """
+
+    template_fields: Sequence[str] = ("text", "media_ids")
+    ui_color = "#e8f5fd"
+
+    def __init__(
+        self,
+        *,
+        text: str,
+        media_ids: Sequence[Any] | None = None,
+        twitter_conn_id: str = TwitterHook.default_conn_name,
+        hook_params: dict[str, Any] | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(**kwargs)
+        self.text = text
+        self.media_ids = media_ids
+        self.twitter_conn_id = twitter_conn_id
+        self.hook_params = hook_params or {}
+
+    @cached_property
+    def hook(self) -> TwitterHook:
+        return TwitterHook(self.twitter_conn_id, **self.hook_params)
+
+    def execute(self, context: Context) -> dict[str, Any]:
+        post = self.hook.create_tweet(self.text, self.media_ids)
+        self.log.info("Posted https://x.com/i/web/status/%s", post["id"])
+        return post

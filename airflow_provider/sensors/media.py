@@ -1,0 +1,99 @@
+"""Wait for X to finish processing uploaded media, without holding a worker slot."""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Callable, Sequence
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from airflow.providers.common.compat.sdk import AirflowFailException, BaseSensorOperator, PokeReturnValue
+
+from airflow_provider.exceptions import TwitterApiError
+from airflow_provider.hooks.twitter import TwitterHook, check_media_ids
+from airflow_provider.processing import ProcessingStatus
+
+if TYPE_CHECKING:
+    from airflow.providers.common.compat.sdk import Context
+
+
+class MediaProcessingSensor(BaseSensorOperator):
+    """
+    Poke X's media STATUS until processing has succeeded; each next poke comes when X advises.
+
+    In the default ``reschedule`` mode the worker slot is released between pokes. The next poke is set
+    ``check_after_secs`` after X's answer (``poke_interval`` when X gives none; the rate-limit reset after a
+    429), never later than ``timeout``, which counts from the first poke across all reschedules.
+    Failed processing (``failed``, or an ``error`` while ``in_progress``) fails the task at once, without
+    retries, with X's error. Media with no processing to do (images) succeed on the first poke.
+
+    :param media_id: Media id to watch, for example ``upload.output``. (templated)
+    :param twitter_conn_id: Connection of type ``twitter``.
+    :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`.
+    :return: The final STATUS ``data`` of the media (the ``return_value`` XCom).
+    """
+
+    template_fields: Sequence[str] = ("media_id",)
+    ui_color = "#e8f5fd"
+
+    def __init__(
+        self,
+        *,
+        media_id: str,
+        twitter_conn_id: str = TwitterHook.default_conn_name,
+        hook_params: dict[str, Any] | None = None,
+        mode: str = "reschedule",
+        poke_interval: float = 10,
+        timeout: float = 60 * 60,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(mode=mode, poke_interval=poke_interval, timeout=timeout, **kwargs)
+        self.media_id = media_id
+        self.twitter_conn_id = twitter_conn_id
+        self.hook_params = hook_params or {}
+        # X's advice from the current poke, read by _get_next_poke_interval within the same execute() call.
+        # Never carried to the next poke: in reschedule mode that runs in a new process.
+        self._advised_wait: float | None = None
+
+    @cached_property
+    def hook(self) -> TwitterHook:
+        # A rate limit is waited out by rescheduling, not by sleeping in the slot.
+        return TwitterHook(self.twitter_conn_id, **{"max_rate_limit_wait": 0, **self.hook_params})
+
+    def poke(self, context: Context) -> bool | PokeReturnValue:
+        self._advised_wait = None
+        (media_id,) = check_media_ids([self.media_id])
+        try:
+            data = self.hook.get_upload_status(media_id)
+        except TwitterApiError as e:
+            if e.http_status != 429 or e.rate_limit_reset is None:
+                raise
+            self._advised_wait = max(0.0, e.rate_limit_reset - datetime.datetime.now().timestamp()) + 1
+            self.log.warning("Rate limited by X; next poke after the reset, in %.0f s.", self._advised_wait)
+            return False
+        status = ProcessingStatus.from_media(data)
+        if status.failed:
+            message = f"X could not process media {media_id}: {status.error_text}"
+            self.log.error(message)
+            raise AirflowFailException(message)
+        if status.succeeded:
+            self.log.info("Media %s is processed and ready to post.", media_id)
+            return PokeReturnValue(is_done=True, xcom_value=data)
+        self._advised_wait = status.check_after_secs
+        advice = f"X advises checking again in {status.check_after_secs} s" if status.check_after_secs else "no advice"
+        self.log.info("%s (%s).", status.describe().capitalize(), advice)
+        return False
+
+    def _get_next_poke_interval(
+        self,
+        started_at: datetime.datetime | float,
+        run_duration: Callable[[], float],
+        poke_count: int,
+    ) -> float:
+        """X's ``check_after_secs`` when given, capped so that no poke is planned past ``timeout``."""
+        if self._advised_wait is None:
+            return super()._get_next_poke_interval(started_at, run_duration, poke_count)
+        wait = min(float(self._advised_wait), self.timeout - run_duration())
+        if self.max_wait:
+            wait = min(wait, self.max_wait.total_seconds())
+        return max(wait, 0.0)

@@ -1,0 +1,273 @@
+from __future__ import annotations
+
+import json
+import time
+
+import pytest
+import requests
+
+from airflow_provider.exceptions import TwitterApiError, TwitterInputError
+from airflow_provider.hooks.twitter import TwitterHook, check_media_ids
+from airflow_provider.media import MediaFile
+from tests.conftest import ACCESS_TOKEN_SECRET, API_KEY_SECRET
+from tests.unit.fake_x import FakeX, oauth_params, query
+
+ME = (200, {"data": {"id": "42", "username": "newsroom", "name": "Newsroom"}})
+
+
+@pytest.fixture
+def hook(twitter_conn: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> TwitterHook:
+    monkeypatch.setattr(time, "sleep", lambda _secs: None)  # tenacity's backoff sleeps through time.sleep
+    return TwitterHook()
+
+
+def test_discoverable_attributes() -> None:
+    assert (TwitterHook.conn_type, TwitterHook.conn_name_attr, TwitterHook.default_conn_name) == (
+        "twitter",
+        "twitter_conn_id",
+        "twitter_default",
+    )
+    behaviour = TwitterHook.get_ui_field_behaviour()
+    assert behaviour["relabeling"] == {"login": "API Key", "password": "API Key Secret", "host": "API base URL"}
+    assert behaviour["hidden_fields"] == ["schema", "port"]
+
+
+def test_provider_info_names_the_hook() -> None:
+    from airflow_provider.get_provider_info import get_provider_info
+
+    (conn_type,) = get_provider_info()["connection-types"]
+    assert conn_type["connection-type"] == TwitterHook.conn_type
+    assert conn_type["hook-class-name"] == f"{TwitterHook.__module__}.{TwitterHook.__name__}"
+    fields = conn_type["conn-fields"]
+    assert {name: f["label"] for name, f in fields.items()} == {
+        "access_token": "Access Token",
+        "access_token_secret": "Access Token Secret",
+    }
+    assert fields["access_token_secret"]["schema"]["format"] == "password"
+
+
+@pytest.mark.parametrize(
+    ("host", "expected"),
+    [
+        (None, "https://api.x.com"),
+        ("http://127.0.0.1:8080/", "http://127.0.0.1:8080"),
+        ("proxy.corp.example", "https://proxy.corp.example"),
+    ],
+)
+def test_host_replaces_base_url(
+    twitter_conn: dict[str, object], monkeypatch: pytest.MonkeyPatch, fake_x: FakeX, host: str | None, expected: str
+) -> None:
+    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**twitter_conn, "host": host}))
+    fake_x.on("GET", "/2/users/me", ME)
+    TwitterHook().get_me()
+    assert fake_x.requests[0].url == f"{expected}/2/users/me"
+
+
+def test_every_attempt_signed_anew(hook: TwitterHook, fake_x: FakeX) -> None:
+    fake_x.on("GET", "/2/users/me", (503, {"title": "Service Unavailable"}), ME)
+    assert hook.get_me()["username"] == "newsroom"
+    first, second = (oauth_params(r) for r in fake_x.requests)
+    assert first["oauth_signature_method"] == "HMAC-SHA1"
+    assert first["oauth_consumer_key"] == "unit-api-key" and first["oauth_token"] == "unit-access-token"
+    assert first["oauth_nonce"] != second["oauth_nonce"]
+    assert first["oauth_signature"] != second["oauth_signature"]
+
+
+@pytest.mark.parametrize("failure", [requests.ConnectionError("reset"), requests.ReadTimeout("slow")])
+def test_network_failures_retried(hook: TwitterHook, fake_x: FakeX, failure: Exception) -> None:
+    fake_x.on("GET", "/2/users/me", failure, ME)
+    assert hook.get_me()["id"] == "42"
+    assert len(fake_x.requests) == 2
+
+
+def test_transient_failures_give_up_after_max_attempts(hook: TwitterHook, fake_x: FakeX) -> None:
+    fake_x.on("GET", "/2/users/me", (502, "<html>Bad Gateway</html>", {"content-type": "text/html"}))
+    with pytest.raises(TwitterApiError) as err:
+        hook.get_me()
+    assert len(fake_x.requests) == hook.max_attempts == err.value.attempts
+    assert err.value.http_status == 502 and err.value.endpoint == "GET /2/users/me"
+    assert "Bad Gateway" in str(err.value)
+
+
+@pytest.mark.parametrize("status", [400, 401, 403, 404])
+def test_permanent_failures_not_retried(hook: TwitterHook, fake_x: FakeX, status: int) -> None:
+    fake_x.on("GET", "/2/users/me", (status, {"title": "Nope", "detail": "Not for you"}))
+    with pytest.raises(TwitterApiError) as err:
+        hook.get_me()
+    assert len(fake_x.requests) == 1
+    assert f"HTTP {status}" in str(err.value) and "Not for you" in str(err.value)
+
+
+def test_error_names_problem_and_fix_without_secrets(hook: TwitterHook, fake_x: FakeX) -> None:
+    fake_x.on("GET", "/2/users/me", (401, {"title": "Unauthorized", "type": "about:blank", "status": 401}))
+    with pytest.raises(TwitterApiError) as err:
+        hook.get_me()
+    message = str(err.value)
+    assert "GET /2/users/me" in message and "HTTP 401" in message and "API Key Secret" in message
+    for secret in (API_KEY_SECRET, ACCESS_TOKEN_SECRET):
+        assert secret not in message and secret not in repr(hook.credentials)
+
+
+def test_x_errors_array_reported(hook: TwitterHook, fake_x: FakeX) -> None:
+    body = {
+        "errors": [{"message": "Your media IDs are invalid.", "parameters": {"media.media_ids": ["1"]}}],
+        "title": "Invalid Request",
+        "detail": "One or more parameters to your request was invalid.",
+    }
+    fake_x.on("POST", "/2/tweets", (400, body))
+    with pytest.raises(TwitterApiError, match="Your media IDs are invalid") as err:
+        hook.create_tweet("hello", ["1"])
+    assert err.value.errors == body["errors"]
+
+
+def test_unexpected_success_body(hook: TwitterHook, fake_x: FakeX) -> None:
+    fake_x.on("GET", "/2/users/me", (200, ["not", "an", "object"]))
+    with pytest.raises(TwitterApiError, match="no 'data' object"):
+        hook.get_me()
+
+
+def test_rate_limit_waits_for_reset_then_retries(hook: TwitterHook, fake_x: FakeX) -> None:
+    reset = str(int(time.time()) + 3)
+    fake_x.on("GET", "/2/users/me", (429, {"title": "Too Many Requests"}, {"x-rate-limit-reset": reset}), ME)
+    assert hook.get_me()["id"] == "42"
+
+
+def test_rate_limit_beyond_max_wait_fails_with_reset(hook: TwitterHook, fake_x: FakeX) -> None:
+    reset = int(time.time()) + 7200
+    headers = {
+        "x-rate-limit-reset": str(int(time.time()) + 60),
+        "x-user-limit-24hour-remaining": "0",
+        "x-user-limit-24hour-reset": str(reset),
+    }
+    fake_x.on("GET", "/2/users/me", (429, {"title": "Too Many Requests"}, headers))
+    with pytest.raises(TwitterApiError, match="Rate limit") as err:
+        hook.get_me()
+    assert err.value.rate_limit_reset == reset
+    assert len(fake_x.requests) == 1
+
+
+def test_missing_credentials_named(monkeypatch: pytest.MonkeyPatch, fake_x: FakeX) -> None:
+    conn = {"conn_type": "twitter", "login": "key", "extra": {"access_token": "t"}}
+    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps(conn))
+    with pytest.raises(TwitterInputError) as err:
+        TwitterHook().get_me()
+    assert "API Key Secret (password)" in str(err.value) and "Access Token Secret" in str(err.value)
+    assert "'Access Token (" not in str(err.value)
+    assert fake_x.requests == []
+
+
+def test_test_connection(hook: TwitterHook, fake_x: FakeX) -> None:
+    fake_x.on("GET", "/2/users/me", ME)
+    ok, message = hook.test_connection()
+    assert ok and "@newsroom" in message
+
+
+def test_status_request(hook: TwitterHook, fake_x: FakeX) -> None:
+    fake_x.on("GET", "/2/media/upload", (200, {"data": {"id": "7", "processing_info": {"state": "pending"}}}))
+    assert hook.get_upload_status("7")["processing_info"]["state"] == "pending"
+    assert query(fake_x.requests[0]) == {"command": ["STATUS"], "media_id": ["7"]}
+
+
+def test_upload_streams_segments_in_order(hook: TwitterHook, fake_x: FakeX, tmp_path: object) -> None:
+    from pathlib import Path
+
+    path = Path(str(tmp_path)) / "clip.mp4"
+    payload = bytes(range(256)) * 40  # 10,240 bytes -> 3 segments of 4,096
+    path.write_bytes(payload)
+    fake_x.on("POST", "/2/media/upload/initialize", (200, {"data": {"id": "99", "expires_after_secs": 86400}}))
+    fake_x.on("POST", "/2/media/upload/99/append", (200, {"data": {"expires_at": 1}}))
+    fake_x.on(
+        "POST", "/2/media/upload/99/finalize", (200, {"data": {"id": "99", "processing_info": {"state": "pending"}}})
+    )
+    fake_x.on("POST", "/2/media/metadata", (200, {"data": {"associated_metadata": True}}))
+    media = MediaFile(path=str(path), size=len(payload), media_type="video/mp4", media_category="tweet_video")
+
+    final = hook.upload_media(media, chunk_size=4096, alt_text="A clip")
+
+    assert final["id"] == "99"
+    init = json.loads(fake_x.sent("POST", "/2/media/upload/initialize")[0].body or b"")
+    assert init == {"total_bytes": 10240, "media_type": "video/mp4", "media_category": "tweet_video"}
+    appends = fake_x.sent("POST", "/2/media/upload/99/append")
+    assert len(appends) == 3
+    received = b""
+    for index, request in enumerate(appends):
+        body = request.body if isinstance(request.body, bytes) else b""
+        assert f'name="segment_index"\r\n\r\n{index}\r\n'.encode() in body
+        received += body.split(b"Content-Type: application/octet-stream\r\n\r\n", 1)[1].rsplit(b"\r\n--", 1)[0]
+    assert received == payload
+    meta = json.loads(fake_x.sent("POST", "/2/media/metadata")[0].body or b"")
+    assert meta == {"id": "99", "metadata": {"alt_text": {"text": "A clip"}}}
+    assert [f"{r.method} {r.path_url}" for r in fake_x.requests][-2:] == [
+        "POST /2/media/upload/99/finalize",
+        "POST /2/media/metadata",
+    ]
+
+
+def test_upload_checks_before_init(hook: TwitterHook, fake_x: FakeX, tmp_path: object) -> None:
+    media = MediaFile(path="unused", size=10_000_000, media_type="video/mp4", media_category="tweet_video")
+    with pytest.raises(TwitterInputError, match="at most 1000"):
+        hook.upload_media(media, chunk_size=1000)
+    with pytest.raises(TwitterInputError, match="alt_text is 1001 characters"):
+        hook.upload_media(media, alt_text="x" * 1001)
+    assert fake_x.requests == []
+
+
+class TestCreateTweet:
+    def test_posts_text_and_media(self, hook: TwitterHook, fake_x: FakeX) -> None:
+        fake_x.on("POST", "/2/tweets", (201, {"data": {"id": "1800", "text": "hi"}}))
+        assert hook.create_tweet("hi", ["11", 12]) == {"id": "1800", "text": "hi"}
+        assert json.loads(fake_x.requests[0].body or b"") == {"text": "hi", "media": {"media_ids": ["11", "12"]}}
+
+    def test_lost_answer_adopts_the_post_made(self, hook: TwitterHook, fake_x: FakeX) -> None:
+        duplicate = (403, {"detail": "You are not allowed to create a Tweet with duplicate content.", "status": 403})
+        fake_x.on("POST", "/2/tweets", requests.ReadTimeout("lost"), duplicate)
+        fake_x.on("GET", "/2/users/me", ME)
+        now = time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+        timeline = {
+            "data": [
+                {"id": "1900", "text": "other", "created_at": now},
+                {"id": "1801", "text": "hi", "created_at": now, "attachments": {"media_keys": ["7_11"]}},
+            ]
+        }
+        fake_x.on("GET", "/2/users/42/tweets", (200, timeline))
+        assert hook.create_tweet("hi", ["11"]) == {"id": "1801", "text": "hi"}
+        assert len(fake_x.sent("POST", "/2/tweets")) == 2
+
+    def test_genuine_duplicate_fails_clearly(self, hook: TwitterHook, fake_x: FakeX) -> None:
+        duplicate = (403, {"detail": "You are not allowed to create a Tweet with duplicate content.", "status": 403})
+        fake_x.on("POST", "/2/tweets", duplicate)
+        with pytest.raises(TwitterApiError, match="made before this task") as err:
+            hook.create_tweet("hi", ["11"])
+        assert err.value.http_status == 403
+        assert fake_x.sent("GET") == []
+
+    def test_duplicate_after_retry_without_own_post_fails(self, hook: TwitterHook, fake_x: FakeX) -> None:
+        duplicate = (403, {"detail": "You are not allowed to create a Tweet with duplicate content.", "status": 403})
+        fake_x.on("POST", "/2/tweets", (503, {"title": "Service Unavailable"}), duplicate)
+        fake_x.on("GET", "/2/users/me", ME)
+        old = {"data": [{"id": "5", "text": "hi", "created_at": "2020-01-01T00:00:00.000Z"}]}
+        fake_x.on("GET", "/2/users/42/tweets", (200, old))
+        with pytest.raises(TwitterApiError, match="Duplicate post"):
+            hook.create_tweet("hi")
+
+    @pytest.mark.parametrize(
+        ("text", "media_ids", "message"),
+        [
+            ("", [], "text is empty"),
+            ("   ", None, "text is empty"),
+            ("hi", ["1", "2", "3", "4", "5"], "at most 4"),
+            ("hi", ["12a"], "'12a' is not an X media id"),
+            ("hi", [None], "'None' is not an X media id"),
+            ("hi", "123", "must be a list"),
+        ],
+    )
+    def test_bad_input_sends_nothing(
+        self, hook: TwitterHook, fake_x: FakeX, text: str, media_ids: object, message: str
+    ) -> None:
+        with pytest.raises(TwitterInputError, match=message):
+            hook.create_tweet(text, media_ids)  # type: ignore[arg-type]
+        assert fake_x.requests == []
+
+
+def test_check_media_ids_normalises() -> None:
+    assert check_media_ids([123, " 456 "]) == ["123", "456"]
