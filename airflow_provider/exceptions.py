@@ -66,3 +66,7 @@ class TwitterInputError(AirflowFailException, ValueError):
 
     Fails the task without retries: running it again with the same input cannot succeed.
     """
+
+
+class TwitterRejectedError(TwitterApiError, AirflowFailException):
+    """X refused the request itself (a 4xx other than 429): retrying the task cannot help, so it fails now."""

@@ -13,7 +13,7 @@ import tenacity
 from airflow.providers.common.compat.sdk import BaseHook, mask_secret
 
 from airflow_provider.auth import OAuth1Credentials
-from airflow_provider.exceptions import TwitterApiError, TwitterInputError
+from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
 from airflow_provider.get_provider_info import get_provider_info
 from airflow_provider.media import DEFAULT_CHUNK_SIZE, MediaFile, iter_chunks
 from airflow_provider.progress import UploadProgress
@@ -146,7 +146,8 @@ class TwitterHook(BaseHook):
             body = {"detail": str(body)[:200]}
         if response.ok:
             return body
-        raise TwitterApiError(
+        permanent = 400 <= response.status_code < 500 and response.status_code != 429
+        raise (TwitterRejectedError if permanent else TwitterApiError)(
             endpoint=endpoint,
             http_status=response.status_code,
             title=body.get("title") or response.reason,
@@ -245,7 +246,7 @@ class TwitterHook(BaseHook):
             if e.attempts > 1 and (post := self._find_own_post(text, ids, since=started)):
                 self.log.warning("An earlier attempt posted %s although its answer was lost; using it.", post["id"])
                 return {"id": post["id"], "text": post["text"]}
-            raise TwitterApiError(
+            raise TwitterRejectedError(
                 endpoint=e.endpoint,
                 http_status=e.http_status,
                 title="Duplicate post",

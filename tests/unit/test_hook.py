@@ -5,8 +5,9 @@ import time
 
 import pytest
 import requests
+from airflow.providers.common.compat.sdk import AirflowFailException
 
-from airflow_provider.exceptions import TwitterApiError, TwitterInputError
+from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
 from airflow_provider.hooks.twitter import TwitterHook, check_media_ids
 from airflow_provider.media import MediaFile
 from tests.conftest import ACCESS_TOKEN_SECRET, API_KEY_SECRET
@@ -84,6 +85,7 @@ def test_transient_failures_give_up_after_max_attempts(hook: TwitterHook, fake_x
     fake_x.on("GET", "/2/users/me", (502, "<html>Bad Gateway</html>", {"content-type": "text/html"}))
     with pytest.raises(TwitterApiError) as err:
         hook.get_me()
+    assert not isinstance(err.value, AirflowFailException)  # the task's own retries may still help
     assert len(fake_x.requests) == hook.max_attempts == err.value.attempts
     assert err.value.http_status == 502 and err.value.endpoint == "GET /2/users/me"
     assert "Bad Gateway" in str(err.value)
@@ -92,9 +94,10 @@ def test_transient_failures_give_up_after_max_attempts(hook: TwitterHook, fake_x
 @pytest.mark.parametrize("status", [400, 401, 403, 404])
 def test_permanent_failures_not_retried(hook: TwitterHook, fake_x: FakeX, status: int) -> None:
     fake_x.on("GET", "/2/users/me", (status, {"title": "Nope", "detail": "Not for you"}))
-    with pytest.raises(TwitterApiError) as err:
+    with pytest.raises(TwitterRejectedError) as err:
         hook.get_me()
     assert len(fake_x.requests) == 1
+    assert isinstance(err.value, AirflowFailException)  # no Airflow retries either
     assert f"HTTP {status}" in str(err.value) and "Not for you" in str(err.value)
 
 

@@ -1,0 +1,41 @@
+# Two entry points, both self-installing from the pinned uv.lock:
+#   make demo   upload -> wait -> post, against the bundled X emulator, on Airflow + SQLite in ./.airflow
+#   make test   ruff, mypy and the whole test suite (unit and end-to-end)
+
+PYTHON     ?= python3
+UV_VERSION := 0.13.9
+UV         := .tools/bin/uv
+VENV       := .venv
+export UV_PYTHON_DOWNLOADS := never
+
+.PHONY: demo test lint env clean
+
+$(UV):
+	$(PYTHON) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==$(UV_VERSION)"
+
+$(VENV)/.synced: $(UV) uv.lock pyproject.toml
+	$(UV) sync --frozen --quiet
+	@touch $@
+
+env: $(VENV)/.synced
+
+demo: export AIRFLOW_HOME := $(CURDIR)/.airflow
+demo: export AIRFLOW__CORE__DAGS_FOLDER := $(CURDIR)/dags
+demo: export AIRFLOW__CORE__LOAD_EXAMPLES := False
+demo: env
+	@mkdir -p $(AIRFLOW_HOME)
+	$(VENV)/bin/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (cat $(AIRFLOW_HOME)/db-migrate.log; exit 1)
+	$(VENV)/bin/python -m airflow_provider.emulator --port 0 --processing-secs 8 --check-after-secs 2 -- \
+		$(VENV)/bin/airflow dags test example_twitter_video
+
+lint: env
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
+test: lint
+	$(VENV)/bin/pytest
+
+clean:
+	rm -rf .airflow .pytest_cache .mypy_cache .ruff_cache

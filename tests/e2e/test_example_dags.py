@@ -1,0 +1,62 @@
+"""The example DAGs, run end to end with ``airflow dags test`` against the emulator over loopback HTTP."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from airflow_provider.emulator import EmulatorServer
+from tests.e2e.conftest import DagRun, run_dag
+
+pytestmark = pytest.mark.e2e
+
+
+def media_ids_of(run: DagRun) -> list[list[str]]:
+    return [post["media_ids"] for post in run.posts]
+
+
+def test_video_is_processed_then_posted(airflow_env: dict[str, str], emulator: EmulatorServer) -> None:
+    run = run_dag(airflow_env, emulator, "example_twitter_video")
+
+    assert run.state == "success", run.output[-3000:]
+    assert run.task_states == {"upload_media": "success", "wait_for_processing": "success", "post": "success"}
+    assert run.reschedules["wait_for_processing"] >= 1  # the slot was released while X processed
+    media_id = json.loads(run.xcom["upload_media"])
+    assert media_ids_of(run) == [[media_id]]
+    assert run.posts[0]["text"] == "Published from Airflow with airflow-provider-twitter"
+    assert json.loads(run.xcom["post"])["id"] == run.posts[0]["id"]
+    assert json.loads(run.xcom["wait_for_processing"])["processing_info"]["state"] == "succeeded"
+    assert len(run.calls("POST", f"/2/media/upload/{media_id}/append")) == 1
+    assert len(run.calls("POST", "/2/media/metadata")) == 1
+    assert f"https://x.com/i/web/status/{run.posts[0]['id']}" in run.output
+
+
+def test_fake_video_fails_with_x_error_and_posts_nothing(
+    airflow_env: dict[str, str], emulator: EmulatorServer, tmp_path: Path
+) -> None:
+    fake = tmp_path / "fake.mp4"
+    fake.write_bytes(b"This is a text file pretending to be a video.\n" * 200)
+
+    run = run_dag(airflow_env, emulator, "example_twitter_video", {"media_path": str(fake)})
+
+    assert run.state == "failed"
+    assert run.task_states["upload_media"] == "success"
+    assert run.task_states["wait_for_processing"] == "failed"
+    assert run.task_states["post"] == "upstream_failed"
+    assert "InvalidMedia: Unsupported video format" in run.output
+    assert run.posts == []
+    assert run.calls("POST", "/2/tweets") == []
+
+
+def test_image_needs_no_processing(airflow_env: dict[str, str], emulator: EmulatorServer) -> None:
+    run = run_dag(airflow_env, emulator, "example_twitter_taskflow")
+
+    assert run.state == "success", run.output[-3000:]
+    assert set(run.task_states.values()) == {"success"}
+    assert run.reschedules["wait_for_processing"] == 0
+    assert len(run.calls("GET", "/2/media/upload")) == 1
+    (post,) = run.posts
+    assert post["text"].startswith("Sample, published ")
+    assert json.loads(run.xcom["report"]) == f"https://x.com/i/web/status/{post['id']}"
