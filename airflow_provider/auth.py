@@ -7,8 +7,9 @@ added beside OAuth 1.0a without touching the hook or the operators.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
+import oauthlib.oauth1
 from requests_oauthlib import OAuth1
 
 from airflow_provider.exceptions import TwitterInputError
@@ -35,8 +36,9 @@ class OAuth1Credentials:
     access_token_secret: str = field(repr=False)
 
     @classmethod
-    def from_connection(cls, conn: Connection) -> OAuth1Credentials:
-        extra = conn.extra_dejson
+    def from_connection(cls, conn: Connection, extra: dict[str, Any] | None = None) -> OAuth1Credentials:
+        """Read the four credentials; ``extra`` lets async callers pass an extra they read without blocking."""
+        extra = conn.extra_dejson if extra is None else extra
         values = {
             "login": conn.login,
             "password": conn.password,
@@ -60,6 +62,17 @@ class OAuth1Credentials:
     @property
     def secrets(self) -> tuple[str, ...]:
         return (self.api_key_secret, self.access_token, self.access_token_secret)
+
+    def authorization_header(self, method: str, url: str) -> str:
+        """A fresh ``Authorization`` header for a body-less request (async callers sign each attempt with it)."""
+        client = oauthlib.oauth1.Client(
+            self.api_key,
+            client_secret=self.api_key_secret,
+            resource_owner_key=self.access_token,
+            resource_owner_secret=self.access_token_secret,
+        )
+        _, headers, _ = client.sign(url, http_method=method)
+        return str(headers["Authorization"])
 
     def requests_auth(self) -> AuthBase:
         """Sign each request when it is prepared, so every attempt gets a fresh nonce and timestamp."""

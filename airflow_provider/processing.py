@@ -6,7 +6,7 @@ to wait for (images), and an ``error`` while still ``in_progress`` is as final a
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 
@@ -17,15 +17,17 @@ class ProcessingStatus:
     check_after_secs: float | None = None
     progress_percent: int | None = None
     error: dict[str, Any] | None = None
+    data: dict[str, Any] = field(default_factory=dict, repr=False, compare=False)
 
     @classmethod
     def from_media(cls, data: dict[str, Any]) -> ProcessingStatus:
         info = data.get("processing_info")
         media_id = str(data.get("id") or data.get("media_id_string") or data.get("media_id") or "")
         if not info:
-            return cls(media_id=media_id, state="succeeded")
+            return cls(media_id=media_id, state="succeeded", data=data)
         return cls(
             media_id=media_id,
+            data=data,
             state=str(info.get("state", "pending")),
             check_after_secs=info.get("check_after_secs"),
             progress_percent=info.get("progress_percent"),
@@ -47,6 +49,10 @@ class ProcessingStatus:
             return "processing failed without an error from X"
         name, message = self.error.get("name"), self.error.get("message")
         return ": ".join(str(p) for p in (name, message) if p) or str(self.error)
+
+    @property
+    def failure(self) -> str:
+        return f"X could not process media {self.media_id}: {self.error_text}"
 
     def describe(self) -> str:
         progress = f" {self.progress_percent}%" if self.progress_percent is not None else ""

@@ -6,7 +6,7 @@ import time
 from collections.abc import Sequence
 from datetime import datetime
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import requests
 import tenacity
@@ -17,11 +17,10 @@ from airflow_provider.exceptions import TwitterApiError, TwitterInputError, Twit
 from airflow_provider.get_provider_info import get_provider_info
 from airflow_provider.media import DEFAULT_CHUNK_SIZE, MediaFile, iter_chunks
 from airflow_provider.progress import UploadProgress
-
-if TYPE_CHECKING:
-    from requests.structures import CaseInsensitiveDict
+from airflow_provider.responses import data_of, read_answer, seconds_until
 
 DEFAULT_API_URL = "https://api.x.com"
+USER_AGENT = "airflow-provider-twitter"
 MAX_ALT_TEXT = 1000
 MAX_MEDIA_PER_POST = 4
 
@@ -101,11 +100,7 @@ class TwitterHook(BaseHook):
 
     @cached_property
     def base_url(self) -> str:
-        """The connection's host when set (emulator, proxy), else ``https://api.x.com``."""
-        host = (self._connection.host or "").strip().rstrip("/")
-        if not host:
-            return DEFAULT_API_URL
-        return host if "://" in host else f"https://{host}"
+        return api_base_url(self._connection.host)
 
     @cached_property
     def timeout(self) -> float:
@@ -115,7 +110,7 @@ class TwitterHook(BaseHook):
     def session(self) -> requests.Session:
         session = requests.Session()
         session.auth = self.credentials.requests_auth()
-        session.headers["User-Agent"] = "airflow-provider-twitter"
+        session.headers["User-Agent"] = USER_AGENT
         return session
 
     def get_conn(self) -> requests.Session:
@@ -136,37 +131,21 @@ class TwitterHook(BaseHook):
         try:
             response = self.session.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
         except requests.RequestException as e:
-            # Only the exception's class: its text can carry the URL, never credentials, but keep it short.
+            # The exception's class only: its text may hold the URL and adds nothing to act on.
             raise TwitterApiError(endpoint=endpoint, http_status=None, title=type(e).__name__) from None
-        try:
-            body = response.json() if response.content else {}
-        except ValueError:
-            body = {"detail": response.text[:200]}
-        if not isinstance(body, dict):
-            body = {"detail": str(body)[:200]}
-        if response.ok:
-            return body
-        permanent = 400 <= response.status_code < 500 and response.status_code != 429
-        raise (TwitterRejectedError if permanent else TwitterApiError)(
-            endpoint=endpoint,
-            http_status=response.status_code,
-            title=body.get("title") or response.reason,
-            detail=body.get("detail"),
-            errors=body.get("errors"),
-            rate_limit_reset=_rate_limit_reset(response.headers) if response.status_code == 429 else None,
-        )
+        return read_answer(endpoint, response.status_code, response.reason, response.headers, response.content)
 
     def _should_retry(self, error: BaseException) -> bool:
         if not isinstance(error, TwitterApiError):
             return False
         if error.http_status == 429:
-            return _seconds_until(error.rate_limit_reset) <= self.max_rate_limit_wait
+            return seconds_until(error.rate_limit_reset) <= self.max_rate_limit_wait
         return error.is_transient
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
         if isinstance(error, TwitterApiError) and error.http_status == 429 and error.rate_limit_reset:
-            return _seconds_until(error.rate_limit_reset) + 1.0
+            return seconds_until(error.rate_limit_reset) + 1.0
         backoff = tenacity.wait_exponential_jitter(initial=self.backoff_initial, max=self.backoff_max)
         return backoff(state)
 
@@ -199,7 +178,7 @@ class TwitterHook(BaseHook):
 
     def initialize_upload(self, *, total_bytes: int, media_type: str, media_category: str) -> dict[str, Any]:
         body = {"total_bytes": total_bytes, "media_type": media_type, "media_category": media_category}
-        return _data(self.request("POST", "/2/media/upload/initialize", json=body), "POST /2/media/upload/initialize")
+        return data_of(self.request("POST", "/2/media/upload/initialize", json=body), "POST /2/media/upload/initialize")
 
     def append_upload(self, media_id: str, segment_index: int, chunk: bytes) -> None:
         self.request(
@@ -211,11 +190,11 @@ class TwitterHook(BaseHook):
 
     def finalize_upload(self, media_id: str) -> dict[str, Any]:
         path = f"/2/media/upload/{media_id}/finalize"
-        return _data(self.request("POST", path), f"POST {path}")
+        return data_of(self.request("POST", path), f"POST {path}")
 
     def get_upload_status(self, media_id: str) -> dict[str, Any]:
         params = {"command": "STATUS", "media_id": media_id}
-        return _data(self.request("GET", "/2/media/upload", params=params), "GET /2/media/upload")
+        return data_of(self.request("GET", "/2/media/upload", params=params), "GET /2/media/upload")
 
     def create_media_metadata(self, media_id: str, alt_text: str) -> None:
         check_alt_text(alt_text)
@@ -223,7 +202,7 @@ class TwitterHook(BaseHook):
         self.request("POST", "/2/media/metadata", json=body)
 
     def get_me(self) -> dict[str, Any]:
-        return _data(self.request("GET", "/2/users/me"), "GET /2/users/me")
+        return data_of(self.request("GET", "/2/users/me"), "GET /2/users/me")
 
     def create_tweet(self, text: str, media_ids: Sequence[Any] | None = None) -> dict[str, Any]:
         """Post once: ``{"id", "text"}`` of the post.
@@ -239,7 +218,7 @@ class TwitterHook(BaseHook):
             body["media"] = {"media_ids": ids}
         started = time.time()
         try:
-            return _data(self.request("POST", "/2/tweets", json=body), "POST /2/tweets")
+            return data_of(self.request("POST", "/2/tweets", json=body), "POST /2/tweets")
         except TwitterApiError as e:
             if not _is_duplicate(e):
                 raise
@@ -314,6 +293,14 @@ def check_media_ids(media_ids: Sequence[Any]) -> list[str]:
     return ids
 
 
+def api_base_url(host: str | None) -> str:
+    """The connection's host when set (emulator, proxy), else ``https://api.x.com``."""
+    host = (host or "").strip().rstrip("/")
+    if not host:
+        return DEFAULT_API_URL
+    return host if "://" in host else f"https://{host}"
+
+
 def _connection_metadata() -> dict[str, Any]:
     (connection_type,) = get_provider_info()["connection-types"]
     return connection_type
@@ -324,38 +311,8 @@ def check_alt_text(alt_text: str) -> None:
         raise TwitterInputError(f"alt_text is {len(alt_text)} characters; X allows at most {MAX_ALT_TEXT}. Shorten it.")
 
 
-def _data(body: dict[str, Any], endpoint: str) -> dict[str, Any]:
-    data = body.get("data")
-    if not isinstance(data, dict):
-        raise TwitterApiError(
-            endpoint=endpoint,
-            http_status=200,
-            title="Unexpected answer",
-            detail=f"no 'data' object in X's answer (keys: {sorted(body)})",
-        )
-    return data
-
-
 def _is_duplicate(error: TwitterApiError) -> bool:
     return error.http_status == 403 and "duplicate" in f"{error.detail} {error.title}".lower()
-
-
-def _seconds_until(epoch: float | None) -> float:
-    return max(0.0, (epoch or time.time()) - time.time())
-
-
-def _rate_limit_reset(headers: CaseInsensitiveDict[str]) -> float | None:
-    """When the exhausted limit resets: the 24-hour caps when those are spent, else the 15-minute window."""
-    resets = [
-        float(headers[f"x-{scope}-limit-24hour-reset"])
-        for scope in ("user", "app")
-        if headers.get(f"x-{scope}-limit-24hour-remaining") == "0" and headers.get(f"x-{scope}-limit-24hour-reset")
-    ]
-    if not resets and headers.get("x-rate-limit-reset"):
-        resets.append(float(headers["x-rate-limit-reset"]))
-    if not resets and (retry_after := headers.get("retry-after", "")).isdigit():
-        resets.append(time.time() + int(retry_after))
-    return max(resets) if resets else None
 
 
 def _parse_time(value: str | None) -> float:

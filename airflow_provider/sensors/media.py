@@ -3,15 +3,25 @@
 from __future__ import annotations
 
 import datetime
+import time
 from collections.abc import Callable, Sequence
+from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
-from airflow.providers.common.compat.sdk import AirflowFailException, BaseSensorOperator, PokeReturnValue
+from airflow.providers.common.compat.sdk import (
+    AirflowException,
+    AirflowFailException,
+    AirflowSensorTimeout,
+    BaseSensorOperator,
+    PokeReturnValue,
+    conf,
+)
 
 from airflow_provider.exceptions import TwitterApiError
 from airflow_provider.hooks.twitter import TwitterHook, check_media_ids
 from airflow_provider.processing import ProcessingStatus
+from airflow_provider.triggers.media import MediaProcessingTrigger
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -30,6 +40,8 @@ class MediaProcessingSensor(BaseSensorOperator):
     :param media_id: Media id to watch, for example ``upload.output``. (templated)
     :param twitter_conn_id: Connection of type ``twitter``.
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`.
+    :param deferrable: After one inline poke, hand the wait to the triggerer
+        (:class:`~airflow_provider.triggers.media.MediaProcessingTrigger`); default ``[operators] default_deferrable``.
     :return: The final STATUS ``data`` of the media (the ``return_value`` XCom).
     """
 
@@ -45,9 +57,11 @@ class MediaProcessingSensor(BaseSensorOperator):
         mode: str = "reschedule",
         poke_interval: float = 10,
         timeout: float = 60 * 60,
+        deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
         **kwargs: Any,
     ) -> None:
         super().__init__(mode=mode, poke_interval=poke_interval, timeout=timeout, **kwargs)
+        self.deferrable = deferrable
         self.media_id = media_id
         self.twitter_conn_id = twitter_conn_id
         self.hook_params = hook_params or {}
@@ -59,6 +73,38 @@ class MediaProcessingSensor(BaseSensorOperator):
     def hook(self) -> TwitterHook:
         # A rate limit is waited out by rescheduling, not by sleeping in the slot.
         return TwitterHook(self.twitter_conn_id, **{"max_rate_limit_wait": 0, **self.hook_params})
+
+    def execute(self, context: Context) -> Any:
+        if not self.deferrable:
+            return super().execute(context)
+        done = self.poke(context)  # images and fast videos need no trigger at all
+        if isinstance(done, PokeReturnValue):
+            return done.xcom_value
+        trigger = MediaProcessingTrigger(
+            media_id=str(self.media_id),
+            twitter_conn_id=self.twitter_conn_id,
+            end_time=time.time() + self.timeout,
+            poll_interval=self.poke_interval,
+            first_wait=self._advised_wait if self._advised_wait is not None else self.poke_interval,
+            timeout=self.hook.timeout,
+        )
+        # The trigger ends itself at `timeout` with a clear event; Airflow's own deferral timeout is a backstop.
+        self.defer(trigger=trigger, method_name="execute_complete", timeout=timedelta(seconds=self.timeout + 60))
+
+    def execute_complete(self, context: Context, event: dict[str, Any] | None = None) -> Any:
+        """Resume after the trigger: the final STATUS as XCom, or X's error."""
+        if not event:
+            raise AirflowException("MediaProcessingTrigger ended without an event.")
+        media_id, outcome = event.get("media_id"), event.get("status")
+        if outcome == "succeeded":
+            self.log.info("Media %s is processed and ready to post.", media_id)
+            return event["media"]
+        if outcome == "failed":
+            self.log.error(event["message"])
+            raise AirflowFailException(event["message"])
+        if outcome == "timeout":
+            raise AirflowSensorTimeout(f"Media {media_id} was still processing after the timeout of {self.timeout} s.")
+        raise AirflowException(f"Could not watch media {media_id}: {event.get('message')}")
 
     def poke(self, context: Context) -> bool | PokeReturnValue:
         self._advised_wait = None
@@ -73,9 +119,8 @@ class MediaProcessingSensor(BaseSensorOperator):
             return False
         status = ProcessingStatus.from_media(data)
         if status.failed:
-            message = f"X could not process media {media_id}: {status.error_text}"
-            self.log.error(message)
-            raise AirflowFailException(message)
+            self.log.error(status.failure)
+            raise AirflowFailException(status.failure)
         if status.succeeded:
             self.log.info("Media %s is processed and ready to post.", media_id)
             return PokeReturnValue(is_done=True, xcom_value=data)

@@ -6,11 +6,17 @@ from unittest import mock
 
 import pytest
 import time_machine
-from airflow.providers.common.compat.sdk import AirflowFailException, AirflowSensorTimeout
+from airflow.providers.common.compat.sdk import (
+    AirflowException,
+    AirflowFailException,
+    AirflowSensorTimeout,
+    TaskDeferred,
+)
 from airflow.sdk.exceptions import AirflowRescheduleException
 
 from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.sensors.media import MediaProcessingSensor
+from airflow_provider.triggers.media import MediaProcessingTrigger
 from tests.unit.fake_x import FakeX
 from tests.unit.task_context import task_context
 
@@ -128,3 +134,62 @@ def test_bad_media_id_sends_nothing(fake_x: FakeX) -> None:
 def test_defaults() -> None:
     s = sensor()
     assert (s.mode, s.timeout, s.template_fields) == ("reschedule", 3600, ("media_id",))
+
+
+class TestDeferrable:
+    @time_machine.travel(NOW, tick=False)
+    def test_defers_after_one_inline_poke(self, fake_x: FakeX) -> None:
+        fake_x.on("GET", STATUS, status("pending", check_after_secs=4))
+        with pytest.raises(TaskDeferred) as exc:
+            sensor(deferrable=True, timeout=900, poke_interval=6).execute(task_context())
+        trigger = exc.value.trigger
+        assert isinstance(trigger, MediaProcessingTrigger)
+        assert (trigger.media_id, trigger.first_wait, trigger.poll_interval) == ("1234", 4, 6)
+        assert trigger.end_time == NOW.timestamp() + 900
+        assert exc.value.method_name == "execute_complete"
+        assert len(fake_x.requests) == 1
+
+    def test_image_needs_no_trigger(self, fake_x: FakeX) -> None:
+        fake_x.on("GET", STATUS, status(None))
+        assert sensor(deferrable=True).execute(task_context())["id"] == "1234"
+
+    def test_failed_on_first_poke_fails_without_deferring(self, fake_x: FakeX) -> None:
+        fake_x.on("GET", STATUS, status("failed", error={"name": "InvalidMedia", "message": "Bad format"}))
+        with pytest.raises(AirflowFailException, match="InvalidMedia"):
+            sensor(deferrable=True).execute(task_context())
+
+    def test_default_follows_config(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import importlib
+
+        import airflow_provider.sensors.media as module
+
+        monkeypatch.setenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE", "True")
+        try:
+            assert importlib.reload(module).MediaProcessingSensor(task_id="w", media_id="1").deferrable is True
+        finally:
+            monkeypatch.delenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE")
+            importlib.reload(module)
+
+    def test_complete_succeeded_returns_status(self) -> None:
+        media = {"id": "1234", "processing_info": {"state": "succeeded"}}
+        event = {"status": "succeeded", "media_id": "1234", "media": media}
+        assert sensor().execute_complete(task_context(), event) == media
+
+    @pytest.mark.parametrize(
+        ("event", "error", "message"),
+        [
+            (
+                {"status": "failed", "message": "X could not process media 1234: InvalidMedia: Bad"},
+                AirflowFailException,
+                "InvalidMedia: Bad",
+            ),
+            ({"status": "timeout"}, AirflowSensorTimeout, "still processing after the timeout"),
+            ({"status": "error", "message": "X API GET ... HTTP 401"}, AirflowException, "HTTP 401"),
+            (None, AirflowException, "without an event"),
+        ],
+    )
+    def test_complete_failures(self, event: dict[str, Any] | None, error: type[Exception], message: str) -> None:
+        if event:
+            event["media_id"] = "1234"
+        with pytest.raises(error, match=message):
+            sensor().execute_complete(task_context(), event)

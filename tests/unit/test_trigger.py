@@ -1,0 +1,137 @@
+from __future__ import annotations
+
+import asyncio
+import json
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+import pytest
+
+from airflow_provider.triggers.media import MediaProcessingTrigger
+
+Handler = Callable[[httpx.Request], httpx.Response]
+
+
+def status(state: str | None, **info: Any) -> httpx.Response:
+    data: dict[str, Any] = {"id": "1234"}
+    if state:
+        data["processing_info"] = {"state": state, **info}
+    return httpx.Response(200, json={"data": data})
+
+
+@pytest.fixture
+def x_answers(monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, object]) -> Callable[..., list[httpx.Request]]:
+    """Answer the trigger's HTTP requests from a list (transport level) and record its sleeps, without sleeping."""
+
+    def install(*answers: httpx.Response | Exception, sleeps: list[float] | None = None) -> list[httpx.Request]:
+        seen: list[httpx.Request] = []
+        queue = list(answers)
+
+        def handler(request: httpx.Request) -> httpx.Response:
+            seen.append(request)
+            answer = queue.pop(0) if len(queue) > 1 else queue[0]
+            if isinstance(answer, Exception):
+                raise answer
+            return answer
+
+        real_client = httpx.AsyncClient
+        monkeypatch.setattr(
+            httpx, "AsyncClient", lambda **kw: real_client(transport=httpx.MockTransport(handler), **kw)
+        )
+
+        async def fake_sleep(secs: float) -> None:
+            if sleeps is not None:
+                sleeps.append(round(secs, 3))
+
+        monkeypatch.setattr(asyncio, "sleep", fake_sleep)
+        return seen
+
+    return install
+
+
+def trigger(**kwargs: Any) -> MediaProcessingTrigger:
+    return MediaProcessingTrigger(**{"media_id": "1234", "end_time": time.time() + 600, **kwargs})
+
+
+async def first_event(t: MediaProcessingTrigger) -> dict[str, Any]:
+    events = [event async for event in t.run()]
+    assert len(events) == 1
+    payload = events[0].payload
+    json.dumps(payload)  # JSON-serializable, never pickled
+    return payload
+
+
+def test_serialize_round_trip() -> None:
+    t = trigger(twitter_conn_id="x_prod", poll_interval=7, first_wait=3)
+    classpath, kwargs = t.serialize()
+    assert classpath == "airflow_provider.triggers.media.MediaProcessingTrigger"
+    assert MediaProcessingTrigger(**kwargs).serialize() == (classpath, kwargs)
+    assert kwargs["twitter_conn_id"] == "x_prod" and kwargs["first_wait"] == 3
+
+
+async def test_sleeps_exactly_as_advised(x_answers: Callable[..., list[httpx.Request]]) -> None:
+    sleeps: list[float] = []
+    seen = x_answers(
+        status("pending", check_after_secs=3),
+        status("in_progress", check_after_secs=5, progress_percent=50),
+        status("succeeded", progress_percent=100),
+        sleeps=sleeps,
+    )
+    event = await first_event(trigger(first_wait=2))
+    assert event == {
+        "media_id": "1234",
+        "status": "succeeded",
+        "media": {"id": "1234", "processing_info": {"state": "succeeded", "progress_percent": 100}},
+    }
+    assert sleeps == [2, 3, 5]
+    assert [dict(r.url.params) for r in seen] == [{"command": "STATUS", "media_id": "1234"}] * 3
+    nonces = {r.headers["Authorization"].split("oauth_nonce=")[1].split(",")[0] for r in seen}
+    assert len(nonces) == 3  # every poll signed anew
+
+
+async def test_failed_processing_event(x_answers: Callable[..., list[httpx.Request]]) -> None:
+    x_answers(status("failed", error={"code": 1, "name": "InvalidMedia", "message": "Unsupported video format"}))
+    event = await first_event(trigger())
+    assert event["status"] == "failed"
+    assert event["message"] == "X could not process media 1234: InvalidMedia: Unsupported video format"
+
+
+async def test_timeout_event(x_answers: Callable[..., list[httpx.Request]]) -> None:
+    sleeps: list[float] = []
+    seen = x_answers(status("in_progress", check_after_secs=30), sleeps=sleeps)
+    event = await first_event(trigger(end_time=time.time() + 10))
+    assert event["status"] == "timeout"
+    assert len(seen) == 1 and sleeps[0] == 0 and 9 <= sleeps[1] <= 10  # waits out the rest, then gives up
+
+
+async def test_transient_errors_retried_then_error(x_answers: Callable[..., list[httpx.Request]]) -> None:
+    seen = x_answers(httpx.ConnectError("refused"), httpx.Response(503, json={"title": "Service Unavailable"}))
+    event = await first_event(trigger(max_attempts=3))
+    assert event["status"] == "error" and "HTTP 503" in event["message"]
+    assert len(seen) == 3
+
+
+async def test_rate_limit_waits_for_reset(x_answers: Callable[..., list[httpx.Request]]) -> None:
+    sleeps: list[float] = []
+    reset = int(time.time()) + 100
+    x_answers(
+        httpx.Response(429, json={"title": "Too Many Requests"}, headers={"x-rate-limit-reset": str(reset)}),
+        status("succeeded"),
+        sleeps=sleeps,
+    )
+    assert (await first_event(trigger()))["status"] == "succeeded"
+    assert 99 <= sleeps[1] <= 101
+
+
+async def test_rejected_is_an_error_event(x_answers: Callable[..., list[httpx.Request]]) -> None:
+    x_answers(httpx.Response(401, json={"title": "Unauthorized"}))
+    event = await first_event(trigger())
+    assert event["status"] == "error" and "HTTP 401" in event["message"]
+
+
+async def test_bad_connection_is_an_error_event(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({"conn_type": "twitter", "login": "k"}))
+    event = await first_event(trigger())
+    assert event["status"] == "error" and "API Key Secret (password)" in event["message"]
