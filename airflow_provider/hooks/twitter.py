@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import time
 from collections.abc import Sequence
+from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from datetime import datetime
 from functools import cached_property
 from typing import Any
@@ -11,11 +13,13 @@ from typing import Any
 import requests
 import tenacity
 from airflow.providers.common.compat.sdk import BaseHook, mask_secret
+from requests.adapters import HTTPAdapter
 
 from airflow_provider.auth import OAuth1Credentials
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
 from airflow_provider.get_provider_info import get_provider_info
 from airflow_provider.media import DEFAULT_CHUNK_SIZE, MediaFile, iter_chunks
+from airflow_provider.multipart import SegmentBody
 from airflow_provider.progress import UploadProgress
 from airflow_provider.responses import data_of, read_answer, seconds_until
 
@@ -128,6 +132,8 @@ class TwitterHook(BaseHook):
     def _send(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         """One signed attempt; any failure becomes a ``TwitterApiError``."""
         endpoint = f"{method} {path}"
+        if isinstance(body := kwargs.get("data"), io.IOBase):
+            body.seek(0)  # a retry resends the whole body
         try:
             response = self.session.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
         except requests.RequestException as e:
@@ -181,12 +187,9 @@ class TwitterHook(BaseHook):
         return data_of(self.request("POST", "/2/media/upload/initialize", json=body), "POST /2/media/upload/initialize")
 
     def append_upload(self, media_id: str, segment_index: int, chunk: bytes) -> None:
-        self.request(
-            "POST",
-            f"/2/media/upload/{media_id}/append",
-            data={"segment_index": str(segment_index)},
-            files={"media": ("segment", chunk, "application/octet-stream")},
-        )
+        body = SegmentBody(segment_index, chunk)
+        path = f"/2/media/upload/{media_id}/append"
+        self.request("POST", path, data=body, headers={"Content-Type": body.content_type})
 
     def finalize_upload(self, media_id: str) -> dict[str, Any]:
         path = f"/2/media/upload/{media_id}/finalize"
@@ -252,10 +255,17 @@ class TwitterHook(BaseHook):
         media: MediaFile,
         *,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
+        parallel_segments: int = 1,
         alt_text: str | None = None,
     ) -> dict[str, Any]:
-        """INIT, APPEND each chunk (streamed from disk), FINALIZE, then alt text: X's answer to FINALIZE."""
+        """INIT, APPEND each chunk streamed from disk, FINALIZE, then alt text: X's answer to FINALIZE.
+
+        With ``parallel_segments`` > 1, that many APPENDs are in flight at once (X reassembles segments by
+        index); at most that many chunks, plus the one being read, are in memory.
+        """
         media.check_chunk_size(chunk_size)
+        if parallel_segments < 1:
+            raise TwitterInputError(f"parallel_segments must be at least 1, got {parallel_segments}.")
         if alt_text:
             check_alt_text(alt_text)
         init = self.initialize_upload(
@@ -263,15 +273,27 @@ class TwitterHook(BaseHook):
         )
         media_id = str(init["id"])
         progress = UploadProgress(self.log, media_id=media_id, total_bytes=media.size)
-        with open(media.path, "rb") as f:
+        self.session.mount(self.base_url, HTTPAdapter(pool_maxsize=max(parallel_segments, 10)))
+        with open(media.path, "rb") as f, ThreadPoolExecutor(parallel_segments, "x-append") as pool:
+            in_flight: dict[Future[None], int] = {}
             for index, chunk in iter_chunks(f, chunk_size):
-                self.append_upload(media_id, index, chunk)
-                progress.add(len(chunk))
+                if len(in_flight) >= parallel_segments:
+                    self._settle(in_flight, progress, FIRST_COMPLETED)
+                in_flight[pool.submit(self.append_upload, media_id, index, chunk)] = len(chunk)
+            self._settle(in_flight, progress, ALL_COMPLETED)
         progress.done()
         final = self.finalize_upload(media_id)
         if alt_text:
             self.create_media_metadata(media_id, alt_text)
         return final
+
+    @staticmethod
+    def _settle(in_flight: dict[Future[None], int], progress: UploadProgress, return_when: str) -> None:
+        """Wait for APPENDs to finish, count their bytes, and re-raise the first failure."""
+        done, _ = wait(in_flight, return_when=return_when)
+        for future in done:
+            future.result()
+            progress.add(in_flight.pop(future))
 
 
 _CLOCK_SLACK_SECS = 10.0

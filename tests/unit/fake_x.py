@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import threading
 from collections import defaultdict
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -17,6 +18,7 @@ class FakeX:
     def __init__(self) -> None:
         self.routes: dict[tuple[str, str], list[Reply]] = defaultdict(list)
         self.requests: list[requests.PreparedRequest] = []
+        self._lock = threading.Lock()  # parallel APPENDs call send() from several threads
 
     def on(self, method: str, path: str, *replies: Reply) -> FakeX:
         """Answer ``method path`` with each reply in turn; the last one repeats."""
@@ -31,12 +33,15 @@ class FakeX:
         ]
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        self.requests.append(request)
+        if hasattr(request.body, "read"):  # a streamed body: read it as a server would
+            request.body = request.body.read()
         key = (request.method or "", urlsplit(request.url or "").path)
-        replies = self.routes.get(key)
-        if not replies:
-            raise AssertionError(f"unexpected request {key}")
-        reply = replies.pop(0) if len(replies) > 1 else replies[0]
+        with self._lock:
+            self.requests.append(request)
+            replies = self.routes.get(key)
+            if not replies:
+                raise AssertionError(f"unexpected request {key}")
+            reply = replies.pop(0) if len(replies) > 1 else replies[0]
         if isinstance(reply, BaseException):
             raise reply
         status, body, *rest = reply

@@ -1,7 +1,9 @@
 from __future__ import annotations
 
 import json
+import os
 import time
+from pathlib import Path
 
 import pytest
 import requests
@@ -171,10 +173,8 @@ def test_status_request(hook: TwitterHook, fake_x: FakeX) -> None:
     assert query(fake_x.requests[0]) == {"command": ["STATUS"], "media_id": ["7"]}
 
 
-def test_upload_streams_segments_in_order(hook: TwitterHook, fake_x: FakeX, tmp_path: object) -> None:
-    from pathlib import Path
-
-    path = Path(str(tmp_path)) / "clip.mp4"
+def test_upload_streams_segments_in_order(hook: TwitterHook, fake_x: FakeX, tmp_path: Path) -> None:
+    path = tmp_path / "clip.mp4"
     payload = bytes(range(256)) * 40  # 10,240 bytes -> 3 segments of 4,096
     path.write_bytes(payload)
     fake_x.on("POST", "/2/media/upload/initialize", (200, {"data": {"id": "99", "expires_after_secs": 86400}}))
@@ -192,18 +192,50 @@ def test_upload_streams_segments_in_order(hook: TwitterHook, fake_x: FakeX, tmp_
     assert init == {"total_bytes": 10240, "media_type": "video/mp4", "media_category": "tweet_video"}
     appends = fake_x.sent("POST", "/2/media/upload/99/append")
     assert len(appends) == 3
-    received = b""
-    for index, request in enumerate(appends):
-        body = request.body if isinstance(request.body, bytes) else b""
-        assert f'name="segment_index"\r\n\r\n{index}\r\n'.encode() in body
-        received += body.split(b"Content-Type: application/octet-stream\r\n\r\n", 1)[1].rsplit(b"\r\n--", 1)[0]
-    assert received == payload
+    assert [segment_of(r)[0] for r in appends] == [0, 1, 2]
+    assert b"".join(segment_of(r)[1] for r in appends) == payload
     meta = json.loads(fake_x.sent("POST", "/2/media/metadata")[0].body or b"")
     assert meta == {"id": "99", "metadata": {"alt_text": {"text": "A clip"}}}
     assert [f"{r.method} {r.path_url}" for r in fake_x.requests][-2:] == [
         "POST /2/media/upload/99/finalize",
         "POST /2/media/metadata",
     ]
+
+
+def segment_of(request: requests.PreparedRequest) -> tuple[int, bytes]:
+    body = request.body if isinstance(request.body, bytes) else b""
+    index = int(body.split(b'name="segment_index"\r\n\r\n', 1)[1].split(b"\r\n", 1)[0])
+    data = body.split(b"Content-Type: application/octet-stream\r\n\r\n", 1)[1].rsplit(b"\r\n--", 1)[0]
+    return index, data
+
+
+@pytest.mark.parametrize("parallel", [1, 3])
+def test_append_retry_resends_whole_segment(hook: TwitterHook, fake_x: FakeX, tmp_path: Path, parallel: int) -> None:
+    payload = os.urandom(20_000)
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(payload)
+    fake_x.on("POST", "/2/media/upload/initialize", (200, {"data": {"id": "5"}}))
+    fake_x.on("POST", "/2/media/upload/5/append", (200, {}), (503, {"title": "Service Unavailable"}), (200, {}))
+    fake_x.on("POST", "/2/media/upload/5/finalize", (200, {"data": {"id": "5"}}))
+    media = MediaFile(path=str(path), size=len(payload), media_type="video/mp4", media_category="tweet_video")
+
+    hook.upload_media(media, chunk_size=4096, parallel_segments=parallel)
+
+    segments = dict(segment_of(r) for r in fake_x.sent("POST", "/2/media/upload/5/append"))
+    assert len(fake_x.sent("POST", "/2/media/upload/5/append")) == 6  # 5 segments, one sent twice
+    assert b"".join(segments[i] for i in sorted(segments)) == payload
+    assert sorted(segments) == [0, 1, 2, 3, 4]
+
+
+def test_parallel_upload_failure_is_raised(hook: TwitterHook, fake_x: FakeX, tmp_path: Path) -> None:
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(b"v" * 50_000)
+    fake_x.on("POST", "/2/media/upload/initialize", (200, {"data": {"id": "5"}}))
+    fake_x.on("POST", "/2/media/upload/5/append", (400, {"title": "Invalid Request", "detail": "segment too big"}))
+    media = MediaFile(path=str(path), size=50_000, media_type="video/mp4", media_category="tweet_video")
+    with pytest.raises(TwitterRejectedError, match="segment too big"):
+        hook.upload_media(media, chunk_size=4096, parallel_segments=4)
+    assert fake_x.sent("POST", "/2/media/upload/5/finalize") == []
 
 
 def test_upload_checks_before_init(hook: TwitterHook, fake_x: FakeX, tmp_path: object) -> None:
