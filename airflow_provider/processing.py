@@ -6,8 +6,16 @@ to wait for (images), and an ``error`` while still ``in_progress`` is as final a
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 from typing import Any
+
+from airflow_provider.exceptions import TwitterApiError, TwitterRejectedError
+
+# X's ids are snowflakes: milliseconds since this epoch, shifted left by 22 bits.
+_SNOWFLAKE_EPOCH_MS = 1288834974657
+# media_key prefixes: 3_ photo, 7_ video, 13_ video (amplify), 16_ animated GIF.
+_MOVING_KEY_PREFIXES = ("7_", "13_", "16_")
 
 
 @dataclass(frozen=True)
@@ -51,9 +59,38 @@ class ProcessingStatus:
         return ": ".join(str(p) for p in (name, message) if p) or str(self.error)
 
     @property
+    def is_moving(self) -> bool:
+        """A video or animated GIF: X allows one per post, and not beside images."""
+        return str(self.data.get("media_key", "")).startswith(_MOVING_KEY_PREFIXES) or "video" in self.data
+
+    @property
     def failure(self) -> str:
         return f"X could not process media {self.media_id}: {self.error_text}"
 
     def describe(self) -> str:
         progress = f" {self.progress_percent}%" if self.progress_percent is not None else ""
         return f"media {self.media_id} is {self.state}{progress}"
+
+
+def uploaded_ago(media_id: str) -> str:
+    """How long ago X minted ``media_id``, read from the id itself, e.g. ``"25.3 h ago"``."""
+    try:
+        minted = ((int(media_id) >> 22) + _SNOWFLAKE_EPOCH_MS) / 1000
+    except ValueError:
+        return "at an unknown time"
+    age = time.time() - minted
+    if not 0 <= age < 10 * 365 * 86400:
+        return "at an unknown time"
+    return f"{age / 3600:.1f} h ago" if age >= 3600 else f"{age / 60:.0f} min ago"
+
+
+def unknown_media(media_id: str, error: TwitterApiError) -> TwitterRejectedError:
+    """X refused to describe ``media_id``: say it expired (or belongs to other credentials), and when it was made."""
+    return TwitterRejectedError(
+        endpoint=error.endpoint,
+        http_status=error.http_status,
+        title=f"Media {media_id} has expired or is unknown to X",
+        detail=f"it was uploaded {uploaded_ago(media_id)}; X keeps media only for its expires_after_secs "
+        "(about 24 h) and only for the uploading account. Upload it again.",
+        errors=error.errors,
+    )

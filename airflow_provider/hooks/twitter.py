@@ -20,6 +20,7 @@ from airflow_provider.exceptions import TwitterApiError, TwitterInputError, Twit
 from airflow_provider.get_provider_info import get_provider_info
 from airflow_provider.media import DEFAULT_CHUNK_SIZE, MediaFile, iter_chunks
 from airflow_provider.multipart import SegmentBody
+from airflow_provider.processing import ProcessingStatus, unknown_media
 from airflow_provider.progress import UploadProgress
 from airflow_provider.responses import data_of, read_answer, seconds_until
 
@@ -197,7 +198,12 @@ class TwitterHook(BaseHook):
 
     def get_upload_status(self, media_id: str) -> dict[str, Any]:
         params = {"command": "STATUS", "media_id": media_id}
-        return data_of(self.request("GET", "/2/media/upload", params=params), "GET /2/media/upload")
+        try:
+            return data_of(self.request("GET", "/2/media/upload", params=params), "GET /2/media/upload")
+        except TwitterRejectedError as e:
+            if e.http_status in (400, 404):
+                raise unknown_media(media_id, e) from None
+            raise
 
     def create_media_metadata(self, media_id: str, alt_text: str) -> None:
         check_alt_text(alt_text)
@@ -207,8 +213,13 @@ class TwitterHook(BaseHook):
     def get_me(self) -> dict[str, Any]:
         return data_of(self.request("GET", "/2/users/me"), "GET /2/users/me")
 
-    def create_tweet(self, text: str, media_ids: Sequence[Any] | None = None) -> dict[str, Any]:
+    def create_tweet(
+        self, text: str, media_ids: Sequence[Any] | None = None, *, check_media: bool = True
+    ) -> dict[str, Any]:
         """Post once: ``{"id", "text"}`` of the post.
+
+        With ``check_media``, each media's STATUS is read first (see :meth:`check_media_postable`), so that a
+        media still processing, failed, expired or in a forbidden mix gets a clear error and no post is tried.
 
         A post whose answer was lost (timeout, 5xx) is retried; if X then calls the retry a duplicate, the
         post made by the earlier attempt is found on the user's timeline and returned instead.
@@ -216,6 +227,8 @@ class TwitterHook(BaseHook):
         ids = check_media_ids(media_ids or [])
         if not text.strip() and not ids:
             raise TwitterInputError("A post needs text or media: text is empty and there are no media_ids.")
+        if ids and check_media:
+            self.check_media_postable(ids)
         body: dict[str, Any] = {"text": text}
         if ids:
             body["media"] = {"media_ids": ids}
@@ -235,6 +248,25 @@ class TwitterHook(BaseHook):
                 detail="X already has a post with this text and media from this account, made before this "
                 "task. Change the text (for example add the date) or skip the task.",
             ) from None
+
+    def check_media_postable(self, media_ids: list[str]) -> None:
+        """Refuse media X would refuse in a post, with the reason: not processed, failed, expired, or a mix."""
+        statuses = [ProcessingStatus.from_media(self.get_upload_status(media_id)) for media_id in media_ids]
+        for status in statuses:
+            if status.failed:
+                raise TwitterInputError(status.failure)
+            if not status.succeeded:
+                raise TwitterInputError(
+                    f"Media {status.media_id} is still {status.state}; X refuses it in a post until processing has "
+                    "succeeded. Wait for it with MediaProcessingSensor before posting."
+                )
+        moving = [s.media_id for s in statuses if s.is_moving]
+        if moving and len(statuses) > 1:
+            raise TwitterInputError(
+                f"A post carries one video or GIF, or up to {MAX_MEDIA_PER_POST} images, not both: media "
+                f"{', '.join(moving)} {'is a video or GIF' if len(moving) == 1 else 'are videos or GIFs'} among "
+                f"{len(statuses)} media. Post them separately."
+            )
 
     def _find_own_post(self, text: str, media_ids: list[str], since: float) -> dict[str, Any] | None:
         user_id = self.get_me()["id"]

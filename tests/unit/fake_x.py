@@ -33,8 +33,9 @@ class FakeX:
         ]
 
     def send(self, request: requests.PreparedRequest, **kwargs: Any) -> requests.Response:
-        if hasattr(request.body, "read"):  # a streamed body: read it as a server would
-            request.body = request.body.read()
+        body: Any = request.body
+        if hasattr(body, "read"):  # a streamed body: read it as a server would
+            request.body = body.read()
         key = (request.method or "", urlsplit(request.url or "").path)
         with self._lock:
             self.requests.append(request)

@@ -114,6 +114,7 @@ def test_error_names_problem_and_fix_without_secrets(hook: TwitterHook, fake_x: 
 
 
 def test_x_errors_array_reported(hook: TwitterHook, fake_x: FakeX) -> None:
+    fake_x.on("GET", "/2/media/upload", PHOTO_READY)
     body = {
         "errors": [{"message": "Your media IDs are invalid.", "parameters": {"media.media_ids": ["1"]}}],
         "title": "Invalid Request",
@@ -247,11 +248,23 @@ def test_upload_checks_before_init(hook: TwitterHook, fake_x: FakeX, tmp_path: o
     assert fake_x.requests == []
 
 
+PHOTO_READY = (200, {"data": {"id": "11", "media_key": "3_11"}})
+
+
+def snowflake(hours_ago: float) -> str:
+    return str(int((time.time() - hours_ago * 3600) * 1000 - 1288834974657) << 22)
+
+
 class TestCreateTweet:
+    @pytest.fixture(autouse=True)
+    def _media_ready(self, fake_x: FakeX) -> None:
+        fake_x.on("GET", "/2/media/upload", PHOTO_READY)
+
     def test_posts_text_and_media(self, hook: TwitterHook, fake_x: FakeX) -> None:
         fake_x.on("POST", "/2/tweets", (201, {"data": {"id": "1800", "text": "hi"}}))
         assert hook.create_tweet("hi", ["11", 12]) == {"id": "1800", "text": "hi"}
-        assert json.loads(fake_x.requests[0].body or b"") == {"text": "hi", "media": {"media_ids": ["11", "12"]}}
+        assert json.loads(fake_x.sent("POST")[0].body or b"") == {"text": "hi", "media": {"media_ids": ["11", "12"]}}
+        assert len(fake_x.sent("GET", "/2/media/upload")) == 2  # each media checked before posting
 
     def test_lost_answer_adopts_the_post_made(self, hook: TwitterHook, fake_x: FakeX) -> None:
         duplicate = (403, {"detail": "You are not allowed to create a Tweet with duplicate content.", "status": 403})
@@ -274,7 +287,7 @@ class TestCreateTweet:
         with pytest.raises(TwitterApiError, match="made before this task") as err:
             hook.create_tweet("hi", ["11"])
         assert err.value.http_status == 403
-        assert fake_x.sent("GET") == []
+        assert fake_x.sent("GET", "/2/users/me") == []
 
     def test_duplicate_after_retry_without_own_post_fails(self, hook: TwitterHook, fake_x: FakeX) -> None:
         duplicate = (403, {"detail": "You are not allowed to create a Tweet with duplicate content.", "status": 403})
@@ -284,6 +297,46 @@ class TestCreateTweet:
         fake_x.on("GET", "/2/users/42/tweets", (200, old))
         with pytest.raises(TwitterApiError, match="Duplicate post"):
             hook.create_tweet("hi")
+
+    @pytest.mark.parametrize(
+        ("status", "message"),
+        [
+            ({"processing_info": {"state": "in_progress", "check_after_secs": 2}}, "still in_progress.*Sensor"),
+            ({"processing_info": {"state": "failed", "error": {"name": "InvalidMedia"}}}, "could not process"),
+        ],
+    )
+    def test_media_not_ready_is_not_posted(
+        self, hook: TwitterHook, fake_x: FakeX, status: dict[str, object], message: str
+    ) -> None:
+        fake_x.routes.clear()
+        fake_x.on("GET", "/2/media/upload", (200, {"data": {"id": "11", "media_key": "7_11", **status}}))
+        with pytest.raises(TwitterInputError, match=message):
+            hook.create_tweet("hi", ["11"])
+        assert fake_x.sent("POST") == []
+
+    def test_expired_media_names_id_and_age(self, hook: TwitterHook, fake_x: FakeX) -> None:
+        media_id = snowflake(hours_ago=25)
+        fake_x.routes.clear()
+        fake_x.on(
+            "GET", "/2/media/upload", (400, {"title": "Invalid Request", "detail": f"Media {media_id} has expired."})
+        )
+        with pytest.raises(TwitterRejectedError) as err:
+            hook.create_tweet("hi", [media_id])
+        assert f"Media {media_id} has expired or is unknown to X" in str(err.value)
+        assert "uploaded 25.0 h ago" in str(err.value)
+        assert fake_x.sent("POST") == []
+
+    def test_video_with_images_refused(self, hook: TwitterHook, fake_x: FakeX) -> None:
+        fake_x.routes.clear()
+        fake_x.on("GET", "/2/media/upload", PHOTO_READY, (200, {"data": {"id": "12", "media_key": "7_12"}}))
+        with pytest.raises(TwitterInputError, match="media 12 is a video or GIF among 2 media"):
+            hook.create_tweet("hi", ["11", "12"])
+        assert fake_x.sent("POST") == []
+
+    def test_check_media_can_be_skipped(self, hook: TwitterHook, fake_x: FakeX) -> None:
+        fake_x.on("POST", "/2/tweets", (201, {"data": {"id": "1", "text": "hi"}}))
+        hook.create_tweet("hi", ["11"], check_media=False)
+        assert fake_x.sent("GET") == []
 
     @pytest.mark.parametrize(
         ("text", "media_ids", "message"),

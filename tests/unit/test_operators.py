@@ -48,6 +48,7 @@ def test_upload_template_fields() -> None:
 
 
 def test_tweet_returns_data_and_logs_url(fake_x: FakeX, capsys: pytest.CaptureFixture[str]) -> None:
+    fake_x.on("GET", "/2/media/upload", (200, {"data": {"id": "123", "media_key": "7_123"}}))
     fake_x.on("POST", "/2/tweets", (201, {"data": {"id": "1800000000000000001", "text": "Hello"}}))
     op = CreateTweetOperator(task_id="post", text="Hello", media_ids=["123"])
     assert op.execute(task_context()) == {"id": "1800000000000000001", "text": "Hello"}
