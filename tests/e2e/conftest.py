@@ -54,16 +54,27 @@ def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
+def emulator_config(**overrides: Any) -> EmulatorConfig:
+    """Processing short enough for tests, long enough that the sensor must reschedule."""
+    return EmulatorConfig(**{"processing_secs": 4.0, "check_after_secs": 1, **overrides})
+
+
 @pytest.fixture
 def emulator() -> Iterator[EmulatorServer]:
-    with EmulatorServer(EmulatorConfig(processing_secs=4.0, check_after_secs=1)) as server:
+    with EmulatorServer(emulator_config()) as server:
         yield server
 
 
 def run_dag(
-    airflow_env: dict[str, str], emulator: EmulatorServer, dag_id: str, conf: dict[str, Any] | None = None
+    airflow_env: dict[str, str],
+    emulator: EmulatorServer,
+    dag_id: str,
+    conf: dict[str, Any] | None = None,
+    conn_extra: dict[str, Any] | None = None,
 ) -> DagRun:
-    env = {**airflow_env, "AIRFLOW_CONN_TWITTER_DEFAULT": emulator.connection_json()}
+    connection = json.loads(emulator.connection_json())
+    connection["extra"].update(conn_extra or {})
+    env = {**airflow_env, "AIRFLOW_CONN_TWITTER_DEFAULT": json.dumps(connection)}
     cmd = [AIRFLOW, "dags", "test", dag_id]
     if conf:
         cmd += ["-c", json.dumps(conf)]
@@ -100,4 +111,25 @@ def run_dag(
         xcom=xcom,
         posts=requests.get(f"{admin}/posts", timeout=10).json(),
         requests=requests.get(f"{admin}/requests", timeout=10).json(),
+    )
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    """Print the reliability figures kept in docs/reliability.md, from this run."""
+    from tests.e2e.test_faults import GREEN, RESULTS
+
+    if not RESULTS:
+        return
+    write = terminalreporter.write_line
+    write("")
+    write("Fault injection (example_twitter_video under each fault):")
+    for r in RESULTS:
+        outcome = f"got {r['outcome']} ({r['posts']} posts)"
+        write(f"  {r['case']:<40} fired {r['fired']:>2}  expected {r['expected']:<24} {outcome}")
+    survived = sum(r["outcome"] == r["expected"] == GREEN for r in RESULTS)
+    duplicated = sum(max(r["posts"] - 1, 0) for r in RESULTS)
+    lost = sum(r["expected"] == GREEN and r["posts"] == 0 for r in RESULTS)
+    write(
+        f"  faults injected {sum(r['fired'] for r in RESULTS)} in {len(RESULTS)} runs; runs expected green and green "
+        f"{survived}/{sum(r['expected'] == GREEN for r in RESULTS)}; posts duplicated {duplicated}; posts lost {lost}"
     )

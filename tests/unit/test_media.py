@@ -73,6 +73,7 @@ def big_file(tmp_path: Path, name: str, head: bytes, size: int) -> str:
     ("case", "message"),
     [
         ("missing", "does not exist"),
+        ("fifo", "is not a regular file"),
         ("directory", "is a directory"),
         ("empty", "is empty"),
         ("unknown", "Cannot tell the media type"),
@@ -89,6 +90,9 @@ def test_bad_files(tmp_path: Path, case: str, message: str) -> None:
     match case:
         case "missing":
             path = str(tmp_path / "nope.mp4")
+        case "fifo":
+            path = str(tmp_path / "pipe.mp4")
+            os.mkfifo(path)
         case "directory":
             path = str(tmp_path)
         case "empty":

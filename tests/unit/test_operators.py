@@ -42,6 +42,11 @@ def test_upload_chunk_size_checked_at_parse_time() -> None:
         MediaUploadOperator(task_id="upload", file_path="x.mp4", chunk_size=6 * 1024 * 1024)
 
 
+def test_upload_parallel_segments_checked_at_parse_time() -> None:
+    with pytest.raises(ValueError, match="parallel_segments must be at least 1, got 0"):
+        MediaUploadOperator(task_id="upload", file_path="x.mp4", parallel_segments=0)
+
+
 def test_upload_template_fields() -> None:
     assert set(MediaUploadOperator.template_fields) == {"file_path", "media_type", "media_category", "alt_text"}
     assert CreateTweetOperator.template_fields == ("text", "media_ids")
