@@ -10,9 +10,9 @@ import math
 import mimetypes
 import os
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from airflow_provider.exceptions import TwitterInputError
 
@@ -20,6 +20,7 @@ MiB = 1024 * 1024
 MAX_SEGMENT_BYTES = 5 * MiB
 MAX_SEGMENTS = 1000
 DEFAULT_CHUNK_SIZE = 4 * MiB
+MAX_MEDIA_PER_POST = 4
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime"})
@@ -149,3 +150,19 @@ def iter_chunks(f: BinaryIO, chunk_size: int) -> Iterator[tuple[int, bytes]]:
     while chunk := f.read(chunk_size):
         yield index, chunk
         index += 1
+
+
+def check_media_ids(media_ids: Sequence[Any]) -> list[str]:
+    """X takes 1 to 4 numeric id strings per post; say which one is wrong before sending."""
+    if isinstance(media_ids, str):
+        raise TwitterInputError(f"media_ids must be a list of ids, got the string {media_ids!r}: use [{media_ids!r}].")
+    ids = [str(m).strip() for m in media_ids]
+    if len(ids) > MAX_MEDIA_PER_POST:
+        raise TwitterInputError(f"{len(ids)} media ids given; a post carries at most {MAX_MEDIA_PER_POST}.")
+    for media_id in ids:
+        if not media_id.isdigit() or len(media_id) > 19:
+            raise TwitterInputError(
+                f"Media id {media_id!r} is not an X media id (1 to 19 digits). Pass the id returned by "
+                "MediaUploadOperator (its return_value XCom)."
+            )
+    return ids

@@ -15,10 +15,11 @@ import tenacity
 from airflow.providers.common.compat.sdk import BaseHook, mask_secret
 from requests.adapters import HTTPAdapter
 
+from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.auth import OAuth1Credentials
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
 from airflow_provider.get_provider_info import get_provider_info
-from airflow_provider.media import DEFAULT_CHUNK_SIZE, MediaFile, iter_chunks
+from airflow_provider.media import DEFAULT_CHUNK_SIZE, MAX_MEDIA_PER_POST, MediaFile, check_media_ids, iter_chunks
 from airflow_provider.multipart import SegmentBody
 from airflow_provider.processing import ProcessingStatus, unknown_media
 from airflow_provider.progress import UploadProgress
@@ -27,7 +28,6 @@ from airflow_provider.responses import data_of, read_answer, seconds_until
 DEFAULT_API_URL = "https://api.x.com"
 USER_AGENT = "airflow-provider-twitter"
 MAX_ALT_TEXT = 1000
-MAX_MEDIA_PER_POST = 4
 
 
 class TwitterHook(BaseHook):
@@ -48,7 +48,7 @@ class TwitterHook(BaseHook):
     """
 
     conn_name_attr = "twitter_conn_id"
-    default_conn_name = "twitter_default"
+    default_conn_name = DEFAULT_CONN_ID
     conn_type = "twitter"
     hook_name = "Twitter / X"
 
@@ -329,22 +329,6 @@ class TwitterHook(BaseHook):
 
 
 _CLOCK_SLACK_SECS = 10.0
-
-
-def check_media_ids(media_ids: Sequence[Any]) -> list[str]:
-    """X takes 1 to 4 numeric id strings per post; say which one is wrong before sending."""
-    if isinstance(media_ids, str):
-        raise TwitterInputError(f"media_ids must be a list of ids, got the string {media_ids!r}: use [{media_ids!r}].")
-    ids = [str(m).strip() for m in media_ids]
-    if len(ids) > MAX_MEDIA_PER_POST:
-        raise TwitterInputError(f"{len(ids)} media ids given; a post carries at most {MAX_MEDIA_PER_POST}.")
-    for media_id in ids:
-        if not media_id.isdigit() or len(media_id) > 19:
-            raise TwitterInputError(
-                f"Media id {media_id!r} is not an X media id (1 to 19 digits). Pass the id returned by "
-                "MediaUploadOperator (its return_value XCom)."
-            )
-    return ids
 
 
 def api_base_url(host: str | None) -> str:

@@ -8,12 +8,14 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
-from airflow_provider.hooks.twitter import TwitterHook
+from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.media import DEFAULT_CHUNK_SIZE, MAX_SEGMENT_BYTES, MiB, inspect_media_file
 from airflow_provider.processing import ProcessingStatus
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
+
+    from airflow_provider.hooks.twitter import TwitterHook
 
 
 class MediaUploadOperator(BaseOperator):
@@ -52,7 +54,7 @@ class MediaUploadOperator(BaseOperator):
         alt_text: str | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         parallel_segments: int = 1,
-        twitter_conn_id: str = TwitterHook.default_conn_name,
+        twitter_conn_id: str = DEFAULT_CONN_ID,
         hook_params: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -72,6 +74,8 @@ class MediaUploadOperator(BaseOperator):
 
     @cached_property
     def hook(self) -> TwitterHook:
+        from airflow_provider.hooks.twitter import TwitterHook  # imported at run time: DAG parsing stays light
+
         return TwitterHook(self.twitter_conn_id, **self.hook_params)
 
     def execute(self, context: Context) -> str:

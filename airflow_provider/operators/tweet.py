@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
-from airflow_provider.hooks.twitter import TwitterHook
+from airflow_provider import DEFAULT_CONN_ID
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
+
+    from airflow_provider.hooks.twitter import TwitterHook
 
 
 class CreateTweetOperator(BaseOperator):
@@ -37,7 +39,7 @@ class CreateTweetOperator(BaseOperator):
         *,
         text: str,
         media_ids: Sequence[Any] | None = None,
-        twitter_conn_id: str = TwitterHook.default_conn_name,
+        twitter_conn_id: str = DEFAULT_CONN_ID,
         hook_params: dict[str, Any] | None = None,
         **kwargs: Any,
     ) -> None:
@@ -49,6 +51,8 @@ class CreateTweetOperator(BaseOperator):
 
     @cached_property
     def hook(self) -> TwitterHook:
+        from airflow_provider.hooks.twitter import TwitterHook  # imported at run time: DAG parsing stays light
+
         return TwitterHook(self.twitter_conn_id, **self.hook_params)
 
     def execute(self, context: Context) -> dict[str, Any]:

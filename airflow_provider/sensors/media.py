@@ -18,13 +18,15 @@ from airflow.providers.common.compat.sdk import (
     conf,
 )
 
+from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.exceptions import TwitterApiError
-from airflow_provider.hooks.twitter import TwitterHook, check_media_ids
+from airflow_provider.media import check_media_ids
 from airflow_provider.processing import ProcessingStatus
-from airflow_provider.triggers.media import MediaProcessingTrigger
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
+
+    from airflow_provider.hooks.twitter import TwitterHook
 
 
 class MediaProcessingSensor(BaseSensorOperator):
@@ -52,7 +54,7 @@ class MediaProcessingSensor(BaseSensorOperator):
         self,
         *,
         media_id: str,
-        twitter_conn_id: str = TwitterHook.default_conn_name,
+        twitter_conn_id: str = DEFAULT_CONN_ID,
         hook_params: dict[str, Any] | None = None,
         mode: str = "reschedule",
         poke_interval: float = 10,
@@ -71,12 +73,16 @@ class MediaProcessingSensor(BaseSensorOperator):
 
     @cached_property
     def hook(self) -> TwitterHook:
+        from airflow_provider.hooks.twitter import TwitterHook  # imported at run time: DAG parsing stays light
+
         # A rate limit is waited out by rescheduling, not by sleeping in the slot.
         return TwitterHook(self.twitter_conn_id, **{"max_rate_limit_wait": 0, **self.hook_params})
 
     def execute(self, context: Context) -> Any:
         if not self.deferrable:
             return super().execute(context)
+        from airflow_provider.triggers.media import MediaProcessingTrigger
+
         done = self.poke(context)  # images and fast videos need no trigger at all
         if isinstance(done, PokeReturnValue):
             return done.xcom_value

@@ -11,9 +11,10 @@ import httpx
 from airflow.providers.common.compat.connection import get_async_connection, get_async_extra_dejson
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
+from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.auth import OAuth1Credentials
 from airflow_provider.exceptions import TwitterApiError
-from airflow_provider.hooks.twitter import TwitterHook, api_base_url
+from airflow_provider.hooks.twitter import USER_AGENT, api_base_url
 from airflow_provider.processing import ProcessingStatus
 from airflow_provider.responses import data_of, read_answer, seconds_until
 
@@ -42,7 +43,7 @@ class MediaProcessingTrigger(BaseTrigger):
         self,
         *,
         media_id: str,
-        twitter_conn_id: str = TwitterHook.default_conn_name,
+        twitter_conn_id: str = DEFAULT_CONN_ID,
         end_time: float,
         poll_interval: float = 10.0,
         first_wait: float = 0.0,
@@ -84,9 +85,7 @@ class MediaProcessingTrigger(BaseTrigger):
             return {"status": "error", "message": str(e)}
         failures = 0
         wait = self.first_wait
-        async with httpx.AsyncClient(
-            timeout=self.timeout, headers={"User-Agent": "airflow-provider-twitter"}
-        ) as client:
+        async with httpx.AsyncClient(timeout=self.timeout, headers={"User-Agent": USER_AGENT}) as client:
             while True:
                 if time.time() + wait >= self.end_time:
                     await asyncio.sleep(seconds_until(self.end_time))

@@ -10,8 +10,8 @@ import requests
 from airflow.providers.common.compat.sdk import AirflowFailException
 
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
-from airflow_provider.hooks.twitter import TwitterHook, check_media_ids
-from airflow_provider.media import MediaFile
+from airflow_provider.hooks.twitter import TwitterHook
+from airflow_provider.media import MediaFile, check_media_ids
 from tests.conftest import ACCESS_TOKEN_SECRET, API_KEY_SECRET
 from tests.unit.fake_x import FakeX, oauth_params, query
 
