@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Sequence
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
@@ -11,6 +12,8 @@ from airflow.providers.common.compat.sdk import BaseOperator
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.media import DEFAULT_CHUNK_SIZE, MAX_SEGMENT_BYTES, MiB, inspect_media_file
 from airflow_provider.processing import ProcessingStatus
+
+NEXT_STATUS_AT_KEY = "next_status_at"
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -39,7 +42,8 @@ class MediaUploadOperator(BaseOperator):
     :param twitter_conn_id: Connection of type ``twitter``.
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`
         (timeouts, retries).
-    :return: The media id, as a string (the ``return_value`` XCom).
+    :return: The media id, as a string (the ``return_value`` XCom). The XCom ``next_status_at`` holds the epoch
+        time X advised for the first STATUS check (None when there is nothing to process).
     """
 
     template_fields: Sequence[str] = ("file_path", "media_type", "media_category", "alt_text")
@@ -93,8 +97,12 @@ class MediaUploadOperator(BaseOperator):
             media, chunk_size=self.chunk_size, parallel_segments=self.parallel_segments, alt_text=self.alt_text
         )
         status = ProcessingStatus.from_media(final)
+        next_status_at = None
         if status.succeeded:
             self.log.info("Media %s is ready to post.", status.media_id)
         else:
             self.log.info("Media %s uploaded; X is processing it (%s).", status.media_id, status.state)
+            next_status_at = time.time() + float(status.check_after_secs or 0)
+        # When X advised asking about processing again: MediaProcessingSensor waits for it before its first poke.
+        context["ti"].xcom_push(key=NEXT_STATUS_AT_KEY, value=next_status_at)
         return status.media_id

@@ -9,18 +9,22 @@ from datetime import timedelta
 from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
+from airflow.exceptions import AirflowRescheduleException  # same path on Airflow 2 and 3; not in common.compat
 from airflow.providers.common.compat.sdk import (
     AirflowException,
     AirflowFailException,
     AirflowSensorTimeout,
     BaseSensorOperator,
     PokeReturnValue,
+    XComArg,
     conf,
+    timezone,
 )
 
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.exceptions import TwitterApiError
 from airflow_provider.media import check_media_ids
+from airflow_provider.operators.media import NEXT_STATUS_AT_KEY, MediaUploadOperator
 from airflow_provider.processing import ProcessingStatus
 
 if TYPE_CHECKING:
@@ -42,12 +46,15 @@ class MediaProcessingSensor(BaseSensorOperator):
     :param media_id: Media id to watch, for example ``upload.output``. (templated)
     :param twitter_conn_id: Connection of type ``twitter``.
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`.
+    :param not_before: Epoch time before which the first poke is not sent. Filled in from the upload's
+        ``next_status_at`` XCom when ``media_id`` is a ``MediaUploadOperator``'s output, so that even the first
+        STATUS call waits for the ``check_after_secs`` X gave at FINALIZE. (templated)
     :param deferrable: After one inline poke, hand the wait to the triggerer
         (:class:`~airflow_provider.triggers.media.MediaProcessingTrigger`); default ``[operators] default_deferrable``.
     :return: The final STATUS ``data`` of the media (the ``return_value`` XCom).
     """
 
-    template_fields: Sequence[str] = ("media_id",)
+    template_fields: Sequence[str] = ("media_id", "not_before")
     ui_color = "#e8f5fd"
 
     def __init__(
@@ -59,12 +66,16 @@ class MediaProcessingSensor(BaseSensorOperator):
         mode: str = "reschedule",
         poke_interval: float = 10,
         timeout: float = 60 * 60,
+        not_before: float | None = None,
         deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
         **kwargs: Any,
     ) -> None:
         super().__init__(mode=mode, poke_interval=poke_interval, timeout=timeout, **kwargs)
         self.deferrable = deferrable
         self.media_id = media_id
+        self.not_before: Any = not_before
+        if not_before is None and _is_upload_output(media_id):
+            self.not_before = XComArg(media_id.operator, key=NEXT_STATUS_AT_KEY)  # type: ignore[attr-defined]
         self.twitter_conn_id = twitter_conn_id
         self.hook_params = hook_params or {}
         # X's advice from the current poke, read by _get_next_poke_interval within the same execute() call.
@@ -79,13 +90,20 @@ class MediaProcessingSensor(BaseSensorOperator):
         return TwitterHook(self.twitter_conn_id, **{"max_rate_limit_wait": 0, **self.hook_params})
 
     def execute(self, context: Context) -> Any:
+        early = max(0.0, float(self.not_before or 0) - time.time())  # X's advice from FINALIZE
+        if early and not self.deferrable:
+            if self.reschedule:
+                raise AirflowRescheduleException(timezone.utcnow() + timedelta(seconds=early))
+            time.sleep(early)
         if not self.deferrable:
             return super().execute(context)
         from airflow_provider.triggers.media import MediaProcessingTrigger
 
-        done = self.poke(context)  # images and fast videos need no trigger at all
+        done = False if early else self.poke(context)  # images and fast videos need no trigger at all
         if isinstance(done, PokeReturnValue):
             return done.xcom_value
+        if early:
+            self._advised_wait = early
         trigger = MediaProcessingTrigger(
             media_id=str(self.media_id),
             twitter_conn_id=self.twitter_conn_id,
@@ -148,3 +166,8 @@ class MediaProcessingSensor(BaseSensorOperator):
         if self.max_wait:
             wait = min(wait, self.max_wait.total_seconds())
         return max(wait, 0.0)
+
+
+def _is_upload_output(value: Any) -> bool:
+    """``upload.output`` of a MediaUploadOperator: its XCom holds the media id, and a sibling key X's advice."""
+    return isinstance(value, XComArg) and isinstance(getattr(value, "operator", None), MediaUploadOperator)

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+import ssl
 import time
 from collections.abc import AsyncIterator
+from functools import cache
 from typing import Any
 
 import httpx
@@ -19,6 +21,13 @@ from airflow_provider.processing import ProcessingStatus
 from airflow_provider.responses import data_of, read_answer, seconds_until
 
 STATUS_PATH = "/2/media/upload"
+
+
+@cache
+def _ssl_context() -> ssl.SSLContext:
+    """One TLS configuration for every trigger in the triggerer: building one per client loads the CA bundle
+    each time, which with thousands of triggers costs hundreds of MiB for identical, read-only settings."""
+    return httpx.create_ssl_context()
 
 
 class MediaProcessingTrigger(BaseTrigger):
@@ -85,7 +94,8 @@ class MediaProcessingTrigger(BaseTrigger):
             return {"status": "error", "message": str(e)}
         failures = 0
         wait = self.first_wait
-        async with httpx.AsyncClient(timeout=self.timeout, headers={"User-Agent": USER_AGENT}) as client:
+        headers = {"User-Agent": USER_AGENT}
+        async with httpx.AsyncClient(timeout=self.timeout, headers=headers, verify=_ssl_context()) as client:
             while True:
                 if time.time() + wait >= self.end_time:
                     await asyncio.sleep(seconds_until(self.end_time))

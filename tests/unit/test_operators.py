@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import time
 from pathlib import Path
 
 import pytest
@@ -24,8 +25,12 @@ def test_upload_returns_media_id_as_string(fake_x: FakeX) -> None:
     finalize = {"data": {"id": "1880028106020515840", "processing_info": {"state": "pending", "check_after_secs": 1}}}
     fake_x.on("POST", "/2/media/upload/1880028106020515840/finalize", (200, finalize))
     op = MediaUploadOperator(task_id="upload", file_path=str(SAMPLE_VIDEO), chunk_size=16 * 1024)
-    media_id = op.execute(task_context())
+    context = task_context()
+    before = time.time()
+    media_id = op.execute(context)
     assert media_id == "1880028106020515840"
+    (call,) = context["ti"].xcom_push.call_args_list  # type: ignore[attr-defined]
+    assert call.kwargs["key"] == "next_status_at" and before + 1 <= call.kwargs["value"] <= time.time() + 1
     size = SAMPLE_VIDEO.stat().st_size
     assert len(fake_x.sent("POST", "/2/media/upload/1880028106020515840/append")) == -(-size // (16 * 1024))
 

@@ -133,7 +133,48 @@ def test_bad_media_id_sends_nothing(fake_x: FakeX) -> None:
 
 def test_defaults() -> None:
     s = sensor()
-    assert (s.mode, s.timeout, s.template_fields) == ("reschedule", 3600, ("media_id",))
+    assert (s.mode, s.timeout, s.template_fields) == ("reschedule", 3600, ("media_id", "not_before"))
+
+
+def test_waits_for_finalize_advice_from_upload_output() -> None:
+    from airflow.providers.common.compat.sdk import DAG
+
+    from airflow_provider.operators.media import MediaUploadOperator
+
+    with DAG(dag_id="d", schedule=None):
+        upload = MediaUploadOperator(task_id="upload", file_path="x.mp4")
+        wait = MediaProcessingSensor(task_id="wait", media_id=upload.output)  # type: ignore[arg-type]
+    assert wait.not_before.operator is upload and wait.not_before.key == "next_status_at"
+    assert sensor(not_before=5.0).not_before == 5.0 and sensor().not_before is None
+
+
+class TestNotBefore:
+    @time_machine.travel(NOW, tick=False)
+    def test_reschedule_mode_reschedules_without_poking(self, fake_x: FakeX) -> None:
+        with pytest.raises(AirflowRescheduleException) as exc:
+            sensor(not_before=NOW.timestamp() + 4).execute(task_context())
+        assert exc.value.reschedule_date == NOW + dt.timedelta(seconds=4)
+        assert fake_x.requests == []
+
+    @time_machine.travel(NOW, tick=False)
+    def test_past_advice_pokes_at_once(self, fake_x: FakeX) -> None:
+        fake_x.on("GET", STATUS, status("succeeded"))
+        assert sensor(not_before=NOW.timestamp() - 1).execute(task_context())["id"] == "1234"
+
+    def test_poke_mode_sleeps_first(self, fake_x: FakeX) -> None:
+        fake_x.on("GET", STATUS, status("succeeded"))
+        with mock.patch("airflow_provider.sensors.media.time") as clock:
+            clock.time.return_value = 1000.0
+            sensor(mode="poke", not_before=1003.0).execute(task_context())
+        clock.sleep.assert_called_once_with(3.0)
+        assert len(fake_x.requests) == 1
+
+    @time_machine.travel(NOW, tick=False)
+    def test_deferrable_defers_at_once_with_the_advice(self, fake_x: FakeX) -> None:
+        with pytest.raises(TaskDeferred) as exc:
+            sensor(deferrable=True, not_before=NOW.timestamp() + 4).execute(task_context())
+        assert exc.value.trigger.first_wait == 4
+        assert fake_x.requests == []
 
 
 class TestDeferrable:
