@@ -43,7 +43,7 @@ class MediaUploadOperator(BaseOperator):
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`
         (timeouts, retries).
     :return: The media id, as a string (the ``return_value`` XCom). The XCom ``next_status_at`` holds the epoch
-        time X advised for the first STATUS check (None when there is nothing to process).
+        time X advised for the first STATUS check (the upload's end when there is nothing to process).
     """
 
     template_fields: Sequence[str] = ("file_path", "media_type", "media_category", "alt_text")
@@ -97,12 +97,11 @@ class MediaUploadOperator(BaseOperator):
             media, chunk_size=self.chunk_size, parallel_segments=self.parallel_segments, alt_text=self.alt_text
         )
         status = ProcessingStatus.from_media(final)
-        next_status_at = None
         if status.succeeded:
             self.log.info("Media %s is ready to post.", status.media_id)
         else:
             self.log.info("Media %s uploaded; X is processing it (%s).", status.media_id, status.state)
-            next_status_at = time.time() + float(status.check_after_secs or 0)
         # When X advised asking about processing again: MediaProcessingSensor waits for it before its first poke.
+        next_status_at = time.time() + float(status.check_after_secs or 0)
         context["ti"].xcom_push(key=NEXT_STATUS_AT_KEY, value=next_status_at)
         return status.media_id

@@ -56,7 +56,7 @@ def test_image_needs_no_processing(airflow_env: dict[str, str], emulator: Emulat
     assert run.state == "success", run.output[-3000:]
     assert set(run.task_states.values()) == {"success"}
     assert run.reschedules["wait_for_processing"] == 0
-    assert len(run.calls("GET", "/2/media/upload")) == 1
+    assert len(run.calls("GET", "/2/media/upload")) == 2  # the sensor's single poke, the post's media check
     (post,) = run.posts
     assert post["text"].startswith("Sample, published ")
     assert json.loads(run.xcom["report"]) == f"https://x.com/i/web/status/{post['id']}"
