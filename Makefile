@@ -1,6 +1,7 @@
 # Two entry points, both self-installing from the pinned uv.lock:
 #   make demo   upload -> wait -> post, against the bundled X emulator, on Airflow + SQLite in ./.airflow
 #   make test   ruff, mypy and the whole test suite (unit and end-to-end)
+#   make bench  the benchmarks (about 15 minutes); prints a table and rewrites docs/benchmarks.md
 
 PYTHON     ?= python3
 UV_VERSION := 0.13.9
@@ -8,7 +9,7 @@ UV         := .tools/bin/uv
 VENV       := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint env clean
+.PHONY: demo test lint bench env clean
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -36,6 +37,10 @@ lint: env
 
 test: lint
 	$(VENV)/bin/pytest
+
+# tweepy (the baseline) pins oauthlib < 4, so it joins only the benchmark run, not the locked environment.
+bench: env
+	$(UV) run --frozen --with tweepy==4.17.0 python -m benchmarks
 
 clean:
 	rm -rf .airflow .pytest_cache .mypy_cache .ruff_cache
