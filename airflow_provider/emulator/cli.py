@@ -1,0 +1,134 @@
+"""``python -m airflow_provider.emulator``: serve the emulator, or run one command against it and summarise.
+
+Everything after ``--`` is a command to run with ``AIRFLOW_CONN_TWITTER_DEFAULT`` (and ``TWITTER_EMULATOR_URL``)
+pointing at the emulator; its exit code becomes ours. This is how the README's demo runs a DAG end to end.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import subprocess
+import sys
+import threading
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from airflow_provider.emulator import config as defaults
+from airflow_provider.emulator.config import EmulatorConfig
+from airflow_provider.emulator.connection import CONN_ENV_VAR
+from airflow_provider.emulator.faults import parse_plan
+from airflow_provider.emulator.server import EmulatorServer
+
+URL_ENV_VAR = "TWITTER_EMULATOR_URL"
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m airflow_provider.emulator",
+        description="Local emulator of the X (Twitter) media upload and post API.",
+        epilog="Give a command after -- to run it against the emulator, e.g. -- airflow dags test my_dag",
+    )
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8080, help="0 picks a free port")
+    parser.add_argument(
+        "--processing-secs",
+        type=float,
+        default=EmulatorConfig.processing_secs,
+        help="video/GIF processing time after FINALIZE (default %(default)s)",
+    )
+    parser.add_argument(
+        "--check-after-secs",
+        type=float,
+        default=EmulatorConfig.check_after_secs,
+        help="check_after_secs advised by STATUS (default %(default)s)",
+    )
+    parser.add_argument(
+        "--expires-after-secs",
+        type=int,
+        default=EmulatorConfig.expires_after_secs,
+        help="lifetime of a media id (default %(default)s)",
+    )
+    parser.add_argument(
+        "--latency-ms", type=float, default=EmulatorConfig.latency_ms, help="delay added to every X API answer"
+    )
+    parser.add_argument("--stuck-error", action="store_true", help="failed media report in_progress with an error")
+    parser.add_argument("--faults", type=Path, metavar="FILE", help='JSON fault plan: {"faults": [...]}')
+    parser.add_argument("--api-key", default=defaults.DEFAULT_API_KEY)
+    parser.add_argument("--api-key-secret", default=defaults.DEFAULT_API_KEY_SECRET)
+    parser.add_argument("--access-token", default=defaults.DEFAULT_ACCESS_TOKEN)
+    parser.add_argument("--access-token-secret", default=defaults.DEFAULT_ACCESS_TOKEN_SECRET)
+    parser.add_argument("--user-id", default=defaults.DEFAULT_USER_ID)
+    parser.add_argument("--username", default=defaults.DEFAULT_USERNAME)
+    return parser
+
+
+def _config(args: argparse.Namespace) -> EmulatorConfig:
+    faults = parse_plan(json.loads(args.faults.read_text())) if args.faults else ()
+    return EmulatorConfig(
+        api_key=args.api_key,
+        api_key_secret=args.api_key_secret,
+        access_token=args.access_token,
+        access_token_secret=args.access_token_secret,
+        user_id=args.user_id,
+        username=args.username,
+        processing_secs=args.processing_secs,
+        check_after_secs=args.check_after_secs,
+        expires_after_secs=args.expires_after_secs,
+        stuck_error=args.stuck_error,
+        latency_ms=args.latency_ms,
+        faults=faults,
+    )
+
+
+def _serve_until_stopped(server: EmulatorServer) -> int:
+    stopped = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stopped.set())
+    print(f"X API emulator on {server.url}  {CONN_ENV_VAR}='{server.connection_json()}'", flush=True)
+    try:
+        while not stopped.wait(0.5):
+            pass
+    except KeyboardInterrupt:
+        pass
+    return 0
+
+
+def summary(posts: Sequence[dict[str, Any]]) -> str:
+    lines = [f"Posts made on the emulator: {len(posts)}"]
+    for post in posts:
+        media = ", ".join(post["media_ids"]) or "none"
+        lines.append(f"  {post['id']}  {post['text']!r}  media: {media}  https://x.com/i/web/status/{post['id']}")
+    return "\n".join(lines)
+
+
+def _run_command(server: EmulatorServer, command: list[str]) -> int:
+    env = {**os.environ, CONN_ENV_VAR: server.connection_json(), URL_ENV_VAR: server.url}
+    print(f"X API emulator on {server.url}; running: {' '.join(command)}", flush=True)
+    try:
+        code = subprocess.run(command, env=env, check=False).returncode
+    except FileNotFoundError:
+        print(f"command not found: {command[0]}", file=sys.stderr)
+        code = 127
+    except KeyboardInterrupt:
+        code = 130
+    print(summary([post.to_json() for post in server.state.posts()]), flush=True)
+    return code
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    arguments = list(sys.argv[1:] if argv is None else argv)
+    split = arguments.index("--") if "--" in arguments else len(arguments)
+    options, command = arguments[:split], arguments[split + 1 :]
+    parser = _parser()
+    args = parser.parse_args(options)
+    if split < len(arguments) and not command:
+        parser.error("give a command after --")
+    try:
+        config = _config(args)
+    except (OSError, ValueError) as exc:
+        parser.error(str(exc))
+    with EmulatorServer(config, host=args.host, port=args.port) as server:
+        return _run_command(server, command) if command else _serve_until_stopped(server)

@@ -1,0 +1,67 @@
+"""The path every X API request takes: latency, fault plan, OAuth check, the action, maybe a lost answer.
+
+Faults that refuse or drop act like an edge proxy failing in front of X: they answer before authentication and
+change nothing. ``slow`` and ``lost_answer`` wrap the normal path, so the action really happens.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from typing import Any
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from airflow_provider.emulator.context import EmulatorContext
+from airflow_provider.emulator.errors import ApiError
+from airflow_provider.emulator.faults import refusal
+from airflow_provider.emulator.payload import Payload
+from airflow_provider.emulator.problems import problem
+from airflow_provider.emulator.transport import DroppedConnection
+
+RECORD_KEY = "airflow_provider.emulator.record"
+
+
+def _note(request: Request, **fields: Any) -> None:
+    """Add to this request's entry in the request log (absent when the app is driven without the recorder)."""
+    record = request.scope.get(RECORD_KEY)
+    if record is not None:
+        record.update(fields)
+
+
+async def answer(
+    context: EmulatorContext,
+    request: Request,
+    endpoint: str,
+    payload: Payload,
+    action: Callable[[], Response],
+    render_error: Callable[[ApiError], Response],
+) -> Response:
+    """Answer one X API call of ``endpoint`` whose body is already read into ``payload``."""
+    _note(request, endpoint=endpoint)
+    if context.config.latency_ms:
+        await asyncio.sleep(context.config.latency_ms / 1000)
+    fault = context.faults.take(endpoint)
+    if fault is not None:
+        _note(request, fault=fault.kind)
+        if fault.kind in ("status", "rate_limit"):
+            return refusal(fault)
+        if fault.kind == "drop":
+            return DroppedConnection()
+        if fault.kind == "slow":
+            await asyncio.sleep(fault.delay_secs)
+    try:
+        context.verifier.verify(
+            request.method,
+            str(request.url),
+            request.headers.get("authorization"),
+            request.scope["query_string"].decode("latin-1"),
+            payload.form_params,
+        )
+        response = action()
+    except ApiError as exc:
+        response = render_error(exc)
+    if fault is not None and fault.kind == "lost_answer":
+        return DroppedConnection() if fault.then_status is None else problem(fault.then_status)
+    return response

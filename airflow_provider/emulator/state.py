@@ -1,0 +1,401 @@
+"""The emulator's memory: media upload sessions, posts and the request log, behind one lock.
+
+Every rule that v2 and v1.1 share lives here, so the two API surfaces are thin adapters. Time comes from an
+injectable clock (epoch seconds), which lets tests walk processing and expiry forward without sleeping.
+"""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from typing import Any
+
+from airflow_provider.emulator import catalog
+from airflow_provider.emulator.config import EmulatorConfig
+from airflow_provider.emulator.errors import DuplicateContent, InvalidMediaIds, InvalidRequest, int_in_range
+from airflow_provider.emulator.processing import ProcessingJob
+from airflow_provider.emulator.segments import SegmentDigest
+from airflow_provider.emulator.sniffing import format_problem
+
+Clock = Callable[[], float]
+
+REQUEST_LOG_LIMIT = 100_000
+MAX_MEDIA_PER_POST = 4
+
+
+def iso_timestamp(epoch: float) -> str:
+    """X's ``created_at`` format, e.g. ``2025-05-01T12:00:00.000Z``."""
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+class _IdSource:
+    """19-digit, increasing ids like X's snowflakes; never reused in a process, even across resets."""
+
+    def __init__(self) -> None:
+        self._next = 1_900_000_000_000_000_000 + random.randrange(10**16)
+
+    def __call__(self) -> str:
+        self._next += 1
+        return str(self._next)
+
+
+@dataclass
+class MediaSession:
+    """One upload, from INITIALIZE to expiry."""
+
+    id: str
+    media_type: str
+    media_category: str
+    total_bytes: int
+    additional_owners: tuple[str, ...]
+    shared: bool
+    expires_at: float
+    segments: dict[int, SegmentDigest] = field(default_factory=dict)
+    job: ProcessingJob | None = None
+    alt_text: str | None = None
+
+    @property
+    def kind(self) -> str:
+        return catalog.CATEGORY_KINDS[self.media_category]
+
+    @property
+    def media_key(self) -> str:
+        return f"{catalog.KIND_KEY_PREFIXES[self.kind]}_{self.id}"
+
+    @property
+    def received_bytes(self) -> int:
+        return sum(segment.size for segment in self.segments.values())
+
+
+@dataclass(frozen=True)
+class MediaView:
+    """A media session as STATUS (or INITIALIZE/FINALIZE) reports it at one instant."""
+
+    id: str
+    media_key: str
+    kind: str
+    media_type: str
+    size: int
+    expires_after_secs: int
+    processing_info: dict[str, Any] | None
+
+    def details(self) -> dict[str, Any]:
+        """The fields v2 ``data`` and the v1.1 body share after FINALIZE."""
+        data: dict[str, Any] = {"size": self.size, "expires_after_secs": self.expires_after_secs}
+        if self.processing_info is not None:
+            data["processing_info"] = self.processing_info
+        if self.kind == "image":
+            data["image"] = {"image_type": self.media_type}
+        elif self.kind in catalog.PROCESSED_KINDS:
+            data["video"] = {"video_type": "video/mp4" if self.kind == "gif" else self.media_type}
+        return data
+
+
+@dataclass(frozen=True)
+class Post:
+    id: str
+    text: str
+    media_ids: tuple[str, ...]
+    media_keys: tuple[str, ...]
+    created_at: float
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "text": self.text,
+            "media_ids": list(self.media_ids),
+            "created_at": iso_timestamp(self.created_at),
+        }
+
+
+class EmulatorState:
+    """Thread-safe store of everything the emulated account has done."""
+
+    def __init__(self, config: EmulatorConfig, clock: Clock = time.time) -> None:
+        self.config = config
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._new_id = _IdSource()
+        self._media: dict[str, MediaSession] = {}
+        self._posts: list[Post] = []
+        self._requests: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_LIMIT)
+
+    def reset(self) -> None:
+        with self._lock:
+            self._media.clear()
+            self._posts.clear()
+            self._requests.clear()
+
+    # -- media upload ------------------------------------------------------------------------------------------
+
+    def initialize(
+        self,
+        media_type: Any,
+        total_bytes: Any,
+        media_category: Any = None,
+        additional_owners: Any = (),
+        shared: Any = False,
+    ) -> MediaView:
+        """Open an upload session after checking type, category, size and owners the way X does."""
+        if media_type not in catalog.MEDIA_TYPES:
+            raise InvalidRequest(
+                f"The `media_type` value [{media_type}] is not supported.", {"media_type": [media_type]}
+            )
+        total_bytes = int_in_range(total_bytes, "total_bytes", 1, catalog.MAX_TOTAL_BYTES)
+        category = media_category if media_category is not None else catalog.default_category(media_type)
+        if category not in catalog.CATEGORY_KINDS:
+            raise InvalidRequest(
+                f"The `media_category` value [{media_category}] is not one of {sorted(catalog.CATEGORY_KINDS)}.",
+                {"media_category": [media_category]},
+            )
+        kind = catalog.CATEGORY_KINDS[category]
+        if kind not in catalog.kinds_of_media_type(media_type):
+            raise InvalidRequest(
+                f"A `media_type` of {media_type} cannot be uploaded as `media_category` {category}.",
+                {"media_type": [media_type], "media_category": [category]},
+            )
+        limit = catalog.KIND_SIZE_LIMITS.get(kind)
+        if limit is not None and total_bytes > limit:
+            raise InvalidRequest(
+                f"The `total_bytes` value [{total_bytes}] exceeds the {limit}-byte limit for {category}.",
+                {"total_bytes": [total_bytes]},
+            )
+        if (
+            not isinstance(additional_owners, list | tuple)
+            or len(additional_owners) > catalog.MAX_ADDITIONAL_OWNERS
+            or not all(isinstance(owner, str) and owner.isdigit() for owner in additional_owners)
+        ):
+            raise InvalidRequest(
+                f"`additional_owners` must be a list of at most {catalog.MAX_ADDITIONAL_OWNERS} numeric user ids.",
+                {"additional_owners": [additional_owners]},
+            )
+        if not isinstance(shared, bool):
+            raise InvalidRequest("`shared` must be a boolean.", {"shared": [shared]})
+        with self._lock:
+            now = self.clock()
+            session = MediaSession(
+                id=self._new_id(),
+                media_type=media_type,
+                media_category=category,
+                total_bytes=total_bytes,
+                additional_owners=tuple(additional_owners),
+                shared=shared,
+                expires_at=now + self.config.expires_after_secs,
+            )
+            self._media[session.id] = session
+            return self._view(session, now)
+
+    def append(self, media_id: str, segment_index: Any, segment: SegmentDigest) -> float:
+        """Store a segment by its index (appends may arrive in parallel); return the session's ``expires_at``.
+
+        Re-sending an index with the same bytes is an idempotent retry; different bytes are refused.
+        """
+        index = int_in_range(segment_index, "segment_index", 0, catalog.MAX_SEGMENT_INDEX)
+        if segment.size > catalog.MAX_SEGMENT_BYTES:
+            raise InvalidRequest(
+                f"Segment {index} is {segment.size} bytes; a segment may be at most {catalog.MAX_SEGMENT_BYTES} bytes.",
+                {"media": [f"{segment.size} bytes"]},
+            )
+        with self._lock:
+            session = self._live(media_id)
+            if session.job is not None:
+                raise InvalidRequest(
+                    f"Media {media_id} is already finalized; it cannot take more segments.", {"media_id": [media_id]}
+                )
+            previous = session.segments.get(index)
+            if previous is not None and previous != segment:
+                raise InvalidRequest(
+                    f"Segment {index} of media {media_id} was already appended with different data.",
+                    {"segment_index": [index]},
+                )
+            session.segments[index] = segment
+            return session.expires_at
+
+    def finalize(self, media_id: str) -> MediaView:
+        """Close the upload once segments 0..n are contiguous and add up to ``total_bytes``.
+
+        Images are final at once (or refused if they do not look like images); videos and GIFs start processing,
+        which fails at its end when the content does not look right. Finalizing again reports the current state.
+        """
+        with self._lock:
+            session = self._live(media_id)
+            now = self.clock()
+            if session.job is None:
+                self._check_complete(session)
+                problem = format_problem(session.kind, session.segments[0].head)
+                if session.kind in catalog.PROCESSED_KINDS:
+                    error = None if problem is None else {"code": 1, "name": "InvalidMedia", "message": problem}
+                    session.job = ProcessingJob(now, self.config.processing_secs, error)
+                elif problem is not None:
+                    raise InvalidRequest(f"InvalidMedia: {problem}.", {"media_id": [media_id]})
+                else:
+                    session.job = ProcessingJob(now, 0.0)
+                session.expires_at = now + self.config.expires_after_secs
+            return self._view(session, now)
+
+    @staticmethod
+    def _check_complete(session: MediaSession) -> None:
+        count = len(session.segments)
+        missing = next(i for i in range(count + 1) if i not in session.segments)
+        if missing < count or count == 0:
+            raise InvalidRequest(
+                f"Segment {missing} of media {session.id} is missing; segments must be contiguous from 0.",
+                {"segment_index": [missing]},
+            )
+        received = session.received_bytes
+        if received != session.total_bytes:
+            raise InvalidRequest(
+                f"Segments of media {session.id} add up to {received} bytes, "
+                f"but `total_bytes` is {session.total_bytes}.",
+                {"total_bytes": [session.total_bytes]},
+            )
+
+    def status(self, media_id: str) -> MediaView:
+        with self._lock:
+            session = self._live(media_id)
+            if session.job is None:
+                raise InvalidRequest(
+                    f"Media {media_id} has not been finalized; STATUS comes after FINALIZE.", {"media_id": [media_id]}
+                )
+            return self._view(session, self.clock())
+
+    def set_alt_text(self, media_id: str, text: Any) -> None:
+        if not isinstance(text, str) or len(text) > catalog.MAX_ALT_TEXT_CHARS:
+            raise InvalidRequest(
+                f"`alt_text.text` must be a string of at most {catalog.MAX_ALT_TEXT_CHARS} characters.",
+                {"metadata.alt_text.text": [text if not isinstance(text, str) else f"{len(text)} characters"]},
+            )
+        with self._lock:
+            self._live(media_id).alt_text = text
+
+    def _live(self, media_id: str) -> MediaSession:
+        """The session for ``media_id``, refusing unknown and expired ids. Caller holds the lock."""
+        session = self._media.get(media_id)
+        if session is None:
+            raise InvalidRequest(f"Media {media_id} was not found.", {"media_id": [media_id]})
+        if self.clock() >= session.expires_at:
+            raise InvalidRequest(f"Media {media_id} has expired.", {"media_id": [media_id]})
+        return session
+
+    def _view(self, session: MediaSession, now: float) -> MediaView:
+        processing_info = None
+        if session.job is not None and session.kind in catalog.PROCESSED_KINDS:
+            processing_info = session.job.info(now, self.config.check_after_secs, self.config.stuck_error)
+        return MediaView(
+            id=session.id,
+            media_key=session.media_key,
+            kind=session.kind,
+            media_type=session.media_type,
+            size=session.total_bytes,
+            expires_after_secs=max(0, int(session.expires_at - now)),
+            processing_info=processing_info,
+        )
+
+    # -- posts ----------------------------------------------------------------------------------------------
+
+    def create_post(self, text: Any, media_ids: Any) -> Post:
+        """Create a post, refusing unusable media, impossible media mixes and duplicates as X does."""
+        if text is not None and not isinstance(text, str):
+            raise InvalidRequest("`text` must be a string.", {"text": [text]})
+        text = text or ""
+        ids = self._media_id_list(media_ids)
+        if not text and not ids:
+            raise InvalidRequest("A post needs `text` or `media.media_ids`.", {"text": [text]})
+        with self._lock:
+            now = self.clock()
+            sessions = [self._usable(media_id, ids, now) for media_id in ids]
+            self._check_mix(ids, [session.kind for session in sessions])
+            if any(post.text == text and set(post.media_ids) == set(ids) for post in self._posts):
+                raise DuplicateContent()
+            post = Post(self._new_id(), text, tuple(ids), tuple(s.media_key for s in sessions), now)
+            self._posts.append(post)
+            return post
+
+    @staticmethod
+    def _media_id_list(media_ids: Any) -> list[str]:
+        if media_ids is None:
+            return []
+        if (
+            not isinstance(media_ids, list)
+            or not 1 <= len(media_ids) <= MAX_MEDIA_PER_POST
+            or not all(isinstance(i, str) and i.isdigit() and len(i) <= 19 for i in media_ids)
+        ):
+            listed = media_ids if isinstance(media_ids, list) else [media_ids]
+            raise InvalidMediaIds(listed, f"`media.media_ids` must be 1 to {MAX_MEDIA_PER_POST} numeric strings.")
+        return media_ids
+
+    def _usable(self, media_id: str, ids: list[str], now: float) -> MediaSession:
+        """The session behind ``media_id`` if a post may carry it now. Caller holds the lock."""
+        try:
+            session = self._live(media_id)
+        except InvalidRequest as exc:
+            raise InvalidMediaIds(ids, str(exc), [media_id]) from None
+        if session.job is None:
+            raise InvalidMediaIds(ids, f"Media {media_id} has not been finalized.", [media_id])
+        phase = session.job.phase(now)
+        if phase == "failed":
+            reason = (session.job.error or {}).get("message")
+            raise InvalidMediaIds(ids, f"Media {media_id} failed processing: {reason}.", [media_id])
+        if phase != "succeeded":
+            raise InvalidMediaIds(ids, f"Media {media_id} is still processing; wait for state `succeeded`.", [media_id])
+        if session.kind == "subtitles":
+            raise InvalidMediaIds(ids, f"Media {media_id} is subtitles, which a post cannot carry.", [media_id])
+        return session
+
+    @staticmethod
+    def _check_mix(ids: list[str], kinds: list[str]) -> None:
+        moving = sum(kind in catalog.PROCESSED_KINDS for kind in kinds)
+        if moving and len(kinds) > 1:
+            raise InvalidMediaIds(ids, "A post can carry up to 4 images, or 1 GIF, or 1 video; not a mix.")
+
+    def user_posts(self, max_results: int) -> list[Post]:
+        """The user's posts, newest first."""
+        with self._lock:
+            return self._posts[::-1][:max_results]
+
+    # -- inspection (admin API) ----------------------------------------------------------------------------------
+
+    def posts(self) -> list[Post]:
+        with self._lock:
+            return list(self._posts)
+
+    def media_snapshot(self, media_id: str) -> dict[str, Any] | None:
+        """Everything known about one upload, expired or not, for assertions."""
+        with self._lock:
+            session = self._media.get(media_id)
+            if session is None:
+                return None
+            now = self.clock()
+            if now >= session.expires_at:
+                state = "expired"
+            else:
+                state = "uploading" if session.job is None else session.job.phase(now)
+            return {
+                "id": session.id,
+                "media_key": session.media_key,
+                "media_type": session.media_type,
+                "media_category": session.media_category,
+                "total_bytes": session.total_bytes,
+                "received_bytes": session.received_bytes,
+                "segment_count": len(session.segments),
+                "segment_indexes": sorted(session.segments),
+                "state": state,
+                "processing_info": self._view(session, now).processing_info,
+                "alt_text": session.alt_text,
+                "additional_owners": list(session.additional_owners),
+                "shared": session.shared,
+                "expires_at": session.expires_at,
+            }
+
+    def record_request(self, entry: dict[str, Any]) -> None:
+        with self._lock:
+            self._requests.append(entry)
+
+    def requests(self) -> list[dict[str, Any]]:
+        with self._lock:
+            return list(self._requests)

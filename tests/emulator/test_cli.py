@@ -1,0 +1,75 @@
+"""``python -m airflow_provider.emulator``: the ``-- COMMAND`` mode, serving mode, and a fast, Airflow-free start."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import requests
+
+from tests.emulator.helpers import oauth1
+
+ROOT = Path(__file__).resolve().parents[2]
+EMULATOR = [sys.executable, "-m", "airflow_provider.emulator"]
+
+CHILD = """
+import json, os, sys
+import requests
+from requests_oauthlib import OAuth1
+conn = json.loads(os.environ["AIRFLOW_CONN_TWITTER_DEFAULT"])
+assert conn["host"] == os.environ["TWITTER_EMULATOR_URL"]
+auth = OAuth1(conn["login"], conn["password"], conn["extra"]["access_token"], conn["extra"]["access_token_secret"])
+me = requests.get(conn["host"] + "/2/users/me", auth=auth, timeout=10)
+print("child saw", me.status_code, me.json()["data"]["username"])
+posted = requests.post(conn["host"] + "/2/tweets", json={"text": "hello from the child"}, auth=auth, timeout=10)
+sys.exit(3 if posted.status_code == 201 else 1)
+"""
+
+
+def _run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*EMULATOR, *args], cwd=ROOT, capture_output=True, text=True, timeout=60, check=False)
+
+
+def test_command_mode_runs_the_child_against_the_emulator_and_summarises(tmp_path: Path) -> None:
+    plan = tmp_path / "faults.json"
+    plan.write_text(json.dumps({"faults": [{"endpoint": "tweets", "calls": [2], "kind": "status"}]}))
+    result = _run("--port", "0", "--faults", str(plan), "--", sys.executable, "-c", CHILD)
+    assert result.returncode == 3, result.stderr
+    assert "child saw 200 emulator" in result.stdout
+    match = re.search(
+        r"Posts made on the emulator: 1\n +(\d{19}) +'hello from the child' .*x\.com/i/web/status/(\d+)", result.stdout
+    )
+    assert match is not None, result.stdout
+    assert match.group(1) == match.group(2)
+
+
+def test_command_mode_reports_a_missing_command() -> None:
+    result = _run("--port", "0", "--", "no-such-command-xyz")
+    assert result.returncode == 127
+    assert "Posts made on the emulator: 0" in result.stdout
+
+
+def test_serve_mode_prints_the_connection_and_stops_on_sigterm() -> None:
+    process = subprocess.Popen([*EMULATOR, "--port", "0"], cwd=ROOT, stdout=subprocess.PIPE, text=True)
+    try:
+        assert process.stdout is not None
+        line = process.stdout.readline()
+        conn = json.loads(line.split("AIRFLOW_CONN_TWITTER_DEFAULT=", 1)[1].strip().strip("'"))
+        assert conn["conn_type"] == "twitter" and conn["login"] == "emulator-api-key"
+        assert requests.get(conn["host"] + "/2/users/me", auth=oauth1(), timeout=10).status_code == 200
+        process.send_signal(signal.SIGTERM)
+        assert process.wait(timeout=10) == 0
+    finally:
+        process.kill()
+        process.wait()
+
+
+def test_the_emulator_never_imports_airflow() -> None:
+    code = "import sys, airflow_provider.emulator.cli; sys.exit('airflow' in sys.modules)"
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
+    assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, timeout=60, check=False).returncode == 0

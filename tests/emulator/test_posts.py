@@ -1,0 +1,133 @@
+"""POST /2/tweets, the user lookups, and what the admin API shows of posts."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.emulator.helpers import GIF_HEAD, MP4_HEAD, PNG_HEAD, FakeClock, XClient, error_messages, media_bytes
+
+USER_ID = "1000000000000000001"
+
+
+def _video(x: XClient, clock: FakeClock) -> str:
+    media_id = x.upload(media_bytes(MP4_HEAD, 2000), "video/mp4", "tweet_video")
+    clock.advance(6)
+    return media_id
+
+
+def _image(x: XClient, size: int = 300) -> str:
+    return x.upload(media_bytes(PNG_HEAD, size), "image/png", "tweet_image")
+
+
+def test_post_with_media_once_processing_succeeded(x: XClient, clock: FakeClock) -> None:
+    media_id = x.upload(media_bytes(MP4_HEAD, 2000), "video/mp4", "tweet_video")
+    early = x.tweet("my video", [media_id])
+    assert early.status_code == 400
+    assert early.json()["errors"][0] == {
+        "message": "Your media IDs are invalid.",
+        "parameters": {"media.media_ids": [media_id]},
+    }
+    assert early.json()["title"] == "Invalid Request"
+
+    clock.advance(6)
+    created = x.tweet("my video", [media_id])
+    assert created.status_code == 201
+    post_id = created.json()["data"]["id"]
+    assert created.json()["data"] == {"id": post_id, "text": "my video", "edit_history_tweet_ids": [post_id]}
+    assert len(post_id) == 19 and post_id.isdigit()
+    assert x.admin("posts") == [
+        {"id": post_id, "text": "my video", "media_ids": [media_id], "created_at": x.admin("posts")[0]["created_at"]}
+    ]
+
+
+def test_failed_media_is_invalid(x: XClient, clock: FakeClock) -> None:
+    media_id = x.upload(media_bytes(b"garbage", 200), "video/mp4", "tweet_video")
+    clock.advance(6)
+    response = x.tweet("broken", [media_id])
+    assert error_messages(response) == [
+        "Your media IDs are invalid.",
+        f"Media {media_id} failed processing: Unsupported video format.",
+    ]
+
+
+def test_unfinalized_and_unknown_media_are_invalid(x: XClient) -> None:
+    media_id = x.initialize(media_bytes(PNG_HEAD, 100), "image/png", "tweet_image")
+    assert error_messages(x.tweet("not yet", [media_id]))[0] == "Your media IDs are invalid."
+    assert error_messages(x.tweet("nope", ["1234"]))[1] == "Media 1234 was not found."
+
+
+@pytest.mark.parametrize(
+    "media_ids",
+    [[], ["1", "2", "3", "4", "5"], ["abc"], [123], ["1" * 20]],
+    ids=["none", "five", "alpha", "int", "long"],
+)
+def test_malformed_media_ids(x: XClient, media_ids: list[object]) -> None:
+    response = x.post("/2/tweets", json={"text": "x", "media": {"media_ids": media_ids}})
+    assert response.status_code == 400
+    assert error_messages(response)[0] == "Your media IDs are invalid."
+
+
+def test_media_mixes_x_does_not_allow(x: XClient, clock: FakeClock) -> None:
+    video, other_video, image = _video(x, clock), _video(x, clock), _image(x)
+    gif = x.upload(media_bytes(GIF_HEAD, 500), "image/gif", "tweet_gif")
+    clock.advance(6)
+    for ids in ([video, other_video], [video, image], [gif, image]):
+        response = x.tweet("mix", ids)
+        assert response.status_code == 400
+        assert "1 GIF, or 1 video" in error_messages(response)[1]
+    images = [_image(x, size) for size in (300, 301, 302, 303)]
+    assert x.tweet("four images", images).status_code == 201
+
+
+def test_text_or_media_is_required(x: XClient) -> None:
+    assert x.post("/2/tweets", json={"text": ""}).status_code == 400
+    assert x.post("/2/tweets", json={}).status_code == 400
+    assert x.post("/2/tweets", json={"text": 42}).status_code == 400
+    assert x.post("/2/tweets", data=b"{not json", headers={"content-type": "application/json"}).status_code == 400
+    assert x.tweet("text only").status_code == 201
+
+
+def test_duplicate_content_is_forbidden(x: XClient) -> None:
+    image = _image(x)
+    assert x.tweet("hello", [image]).status_code == 201
+    duplicate = x.tweet("hello", [image])
+    assert duplicate.status_code == 403
+    assert duplicate.headers["content-type"] == "application/problem+json"
+    assert duplicate.json() == {
+        "detail": "You are not allowed to create a Tweet with duplicate content.",
+        "type": "about:blank",
+        "title": "Forbidden",
+        "status": 403,
+    }
+    assert x.tweet("hello").status_code == 201  # same text, different media set
+
+
+def test_user_tweets_lists_own_posts_newest_first(x: XClient, clock: FakeClock) -> None:
+    assert x.get(f"/2/users/{USER_ID}/tweets").json() == {"meta": {"result_count": 0}}
+    image = _image(x)
+    first = x.tweet("first", [image]).json()["data"]["id"]
+    clock.advance(1)
+    second = x.tweet("second").json()["data"]["id"]
+
+    listing = x.get(f"/2/users/{USER_ID}/tweets", params={"max_results": 5, "tweet.fields": "created_at,attachments"})
+    body = listing.json()
+    assert [post["id"] for post in body["data"]] == [second, first]
+    assert body["meta"] == {"result_count": 2, "newest_id": second, "oldest_id": first}
+    assert body["data"][1]["attachments"] == {"media_keys": [f"3_{image}"]}
+    assert "attachments" not in body["data"][0]
+    assert body["data"][0]["created_at"].endswith("Z") and body["data"][0]["created_at"] > body["data"][1]["created_at"]
+
+    for _ in range(6):
+        clock.advance(1)
+        x.tweet(f"more {clock.now}")
+    assert len(x.get(f"/2/users/{USER_ID}/tweets", params={"max_results": 5}).json()["data"]) == 5
+    assert len(x.get(f"/2/users/{USER_ID}/tweets").json()["data"]) == 8
+    assert x.get(f"/2/users/{USER_ID}/tweets", params={"max_results": 4}).status_code == 400
+    assert x.get(f"/2/users/{USER_ID}/tweets", params={"max_results": 101}).status_code == 400
+    assert x.get("/2/users/42/tweets").json() == {"meta": {"result_count": 0}}
+
+
+def test_unknown_routes_answer_json_problems(x: XClient) -> None:
+    missing = x.get("/2/nothing-here")
+    assert missing.status_code == 404 and missing.json()["title"] == "Not Found"
+    assert x.get("/2/tweets").status_code == 405

@@ -1,0 +1,88 @@
+"""v1.1 chunked upload (as tweepy 4.x ``API.chunked_upload`` sends it), sharing state and rules with v2."""
+
+from __future__ import annotations
+
+import base64
+
+from tests.emulator.helpers import MIB, MP4_HEAD, PNG_HEAD, FakeClock, XClient, media_bytes
+
+PATH = "/1.1/media/upload.json"
+
+
+def test_v1_chunked_video_flow(x: XClient, clock: FakeClock) -> None:
+    data = media_bytes(MP4_HEAD, 2 * MIB + 5)
+    init = x.post(
+        PATH,
+        data={
+            "command": "INIT",
+            "total_bytes": str(len(data)),
+            "media_type": "video/mp4",
+            "media_category": "tweet_video",
+        },
+    )
+    assert init.status_code == 202
+    body = init.json()
+    media_id = body["media_id_string"]
+    assert body == {
+        "media_id": int(media_id),
+        "media_id_string": media_id,
+        "media_key": f"7_{media_id}",
+        "expires_after_secs": 86400,
+    }
+
+    for index, start in enumerate(range(0, len(data), MIB)):
+        fields = {"command": "APPEND", "media_id": media_id, "segment_index": str(index)}
+        append = x.post(PATH, data=fields, files={"media": data[start : start + MIB]})
+        assert append.status_code == 204 and append.content == b""
+
+    finalized = x.post(PATH, data={"command": "FINALIZE", "media_id": media_id})
+    assert finalized.status_code == 200
+    assert finalized.json()["processing_info"] == {"state": "pending", "check_after_secs": 1}
+    assert finalized.json()["size"] == len(data)
+
+    clock.advance(6)
+    status = x.get(PATH, params={"command": "STATUS", "media_id": media_id})
+    assert status.json()["processing_info"]["state"] == "succeeded"
+    assert x.tweet("from v1.1 upload", [media_id]).status_code == 201  # same state as v2
+    assert [entry["endpoint"] for entry in x.admin("requests")][:5] == [
+        "initialize",
+        "append",
+        "append",
+        "append",
+        "finalize",
+    ]
+
+
+def test_v1_image_with_camel_case_category_and_media_data(x: XClient) -> None:
+    data = media_bytes(PNG_HEAD, 500)
+    init = x.post(
+        PATH, data={"command": "INIT", "total_bytes": "500", "media_type": "image/png", "media_category": "TweetImage"}
+    )
+    media_id = init.json()["media_id_string"]
+    fields = {
+        "command": "APPEND",
+        "media_id": media_id,
+        "segment_index": "0",
+        "media_data": base64.b64encode(data).decode(),
+    }
+    assert x.post(PATH, files={name: (None, value) for name, value in fields.items()}).status_code == 204
+    finalized = x.post(PATH, data={"command": "FINALIZE", "media_id": media_id}).json()
+    assert "processing_info" not in finalized and finalized["image"] == {"image_type": "image/png"}
+
+
+def test_v1_errors_use_the_v1_shape(x: XClient) -> None:
+    media_id = x.post(PATH, data={"command": "INIT", "total_bytes": "3000", "media_type": "video/mp4"}).json()[
+        "media_id_string"
+    ]
+    x.post(PATH, data={"command": "APPEND", "media_id": media_id, "segment_index": "0"}, files={"media": b"x" * 1000})
+    finalize = x.post(PATH, data={"command": "FINALIZE", "media_id": media_id})
+    assert finalize.status_code == 400
+    assert finalize.json() == {
+        "request": PATH,
+        "error": f"Segments of media {media_id} add up to 1000 bytes, but `total_bytes` is 3000.",
+    }
+    assert x.post(PATH, data={"command": "INIT", "total_bytes": "many", "media_type": "video/mp4"}).status_code == 400
+    assert x.post(PATH, data={"command": "DANCE"}).status_code == 400
+    assert x.post(PATH, data={"command": "STATUS", "media_id": media_id}).status_code == 400
+    assert x.get(PATH, params={"command": "FINALIZE", "media_id": media_id}).status_code == 400
+    assert x.get(PATH, params={"command": "STATUS"}).status_code == 400
