@@ -33,6 +33,7 @@ class TwitterApiError(AirflowException):
         detail: str | None = None,
         errors: list[dict[str, Any]] | None = None,
         rate_limit_reset: float | None = None,
+        hint: str | None = None,
     ) -> None:
         self.endpoint = endpoint
         self.http_status = http_status
@@ -40,6 +41,7 @@ class TwitterApiError(AirflowException):
         self.detail = detail
         self.errors = errors or []
         self.rate_limit_reset = rate_limit_reset
+        self.hint = hint or _HINTS.get(http_status or 0)
         self.attempts = 1  # set by the hook: how many attempts were made before giving up
         super().__init__(self._message())
 
@@ -50,15 +52,11 @@ class TwitterApiError(AirflowException):
 
     def _message(self) -> str:
         status = f"HTTP {self.http_status}" if self.http_status is not None else "no answer"
-        parts = [f"X API {self.endpoint} failed ({status})"]
         reasons = [r for r in (self.title, self.detail) if r]
         reasons += [str(e.get("message") or e.get("detail") or e) for e in self.errors]
-        if reasons:
-            parts.append(": " + "; ".join(dict.fromkeys(reasons)))
-        hint = _HINTS.get(self.http_status or 0)
-        if hint:
-            parts.append(f". {hint}")
-        return "".join(parts)
+        text = "; ".join(dict.fromkeys(r.strip().rstrip(".") for r in reasons))
+        message = f"X API {self.endpoint} failed ({status})" + (f": {text}." if text else ".")
+        return f"{message} {self.hint}" if self.hint else message
 
 
 class TwitterInputError(AirflowFailException, ValueError):

@@ -90,7 +90,8 @@ def unknown_media(media_id: str, error: TwitterApiError) -> TwitterRejectedError
         endpoint=error.endpoint,
         http_status=error.http_status,
         title=f"Media {media_id} has expired or is unknown to X",
-        detail=f"it was uploaded {uploaded_ago(media_id)}; X keeps media only for its expires_after_secs "
-        "(about 24 h) and only for the uploading account. Upload it again.",
-        errors=error.errors,
+        detail=f"it was uploaded {uploaded_ago(media_id)}",
+        errors=[{"message": m} for m in (error.detail, *(e.get("message") for e in error.errors)) if m],
+        hint="X keeps media only for its expires_after_secs (about 24 h after upload) and only for the uploading "
+        "account: upload it again.",
     )

@@ -63,6 +63,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--access-token-secret", default=defaults.DEFAULT_ACCESS_TOKEN_SECRET)
     parser.add_argument("--user-id", default=defaults.DEFAULT_USER_ID)
     parser.add_argument("--username", default=defaults.DEFAULT_USERNAME)
+    parser.add_argument("--ssl-certfile", metavar="PEM", help="serve https with this certificate (with --ssl-keyfile)")
+    parser.add_argument("--ssl-keyfile", metavar="PEM", help="private key of --ssl-certfile")
     return parser
 
 
@@ -130,5 +132,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         config = _config(args)
     except (OSError, ValueError) as exc:
         parser.error(str(exc))
-    with EmulatorServer(config, host=args.host, port=args.port) as server:
+    tls = {"ssl_certfile": args.ssl_certfile, "ssl_keyfile": args.ssl_keyfile}
+    with EmulatorServer(config, host=args.host, port=args.port, **tls) as server:
         return _run_command(server, command) if command else _serve_until_stopped(server)

@@ -23,6 +23,8 @@ STOP_TIMEOUT_SECS = 5.0
 class EmulatorServer:
     """Serve an emulator on ``host:port`` (port 0 picks a free one); use as a context manager or start()/stop().
 
+    With ``ssl_certfile`` and ``ssl_keyfile`` it serves https (for clients that only speak https, like tweepy).
+
     The listening socket is bound before uvicorn starts, so ``url`` carries the real port and start() returns
     only once the socket accepts connections.
     """
@@ -34,8 +36,11 @@ class EmulatorServer:
         port: int = 0,
         *,
         clock: Clock | None = None,
+        ssl_certfile: str | None = None,
+        ssl_keyfile: str | None = None,
     ) -> None:
         self.config = config or EmulatorConfig()
+        self.ssl_certfile, self.ssl_keyfile = ssl_certfile, ssl_keyfile
         self.app = create_app(self.config, clock=clock)
         self.host = host
         self.port = port
@@ -55,7 +60,7 @@ class EmulatorServer:
     @property
     def url(self) -> str:
         host = f"[{self.host}]" if ":" in self.host else self.host
-        return f"http://{host}:{self.port}"
+        return f"{'https' if self.ssl_certfile else 'http'}://{host}:{self.port}"
 
     def connection_json(self) -> str:
         """Value for ``AIRFLOW_CONN_TWITTER_DEFAULT`` (Airflow's JSON connection format)."""
@@ -84,6 +89,8 @@ class EmulatorServer:
             lifespan="off",
             proxy_headers=False,
             timeout_graceful_shutdown=1,
+            ssl_certfile=self.ssl_certfile,
+            ssl_keyfile=self.ssl_keyfile,
         )
         self._socket, self._server = sock, uvicorn.Server(config)
         self._thread = threading.Thread(

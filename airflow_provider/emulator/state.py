@@ -6,7 +6,6 @@ injectable clock (epoch seconds), which lets tests walk processing and expiry fo
 
 from __future__ import annotations
 
-import random
 import threading
 import time
 from collections import deque
@@ -27,6 +26,8 @@ Clock = Callable[[], float]
 REQUEST_LOG_LIMIT = 100_000
 MAX_MEDIA_PER_POST = 4
 
+SNOWFLAKE_EPOCH_MS = 1288834974657  # X's epoch: 2010-11-04T01:42:54.657Z
+
 
 def iso_timestamp(epoch: float) -> str:
     """X's ``created_at`` format, e.g. ``2025-05-01T12:00:00.000Z``."""
@@ -34,14 +35,18 @@ def iso_timestamp(epoch: float) -> str:
 
 
 class _IdSource:
-    """19-digit, increasing ids like X's snowflakes; never reused in a process, even across resets."""
+    """Snowflake ids as X makes them: milliseconds since X's epoch above 22 low bits, so that an id tells when it
+    was made (clients read a media's age from it), strictly increasing and never reused within a process."""
 
     def __init__(self) -> None:
-        self._next = 1_900_000_000_000_000_000 + random.randrange(10**16)
+        self._last = 0
+        self._lock = threading.Lock()
 
     def __call__(self) -> str:
-        self._next += 1
-        return str(self._next)
+        candidate = (int(time.time() * 1000) - SNOWFLAKE_EPOCH_MS) << 22
+        with self._lock:
+            self._last = max(self._last + 1, candidate)
+            return str(self._last)
 
 
 @dataclass

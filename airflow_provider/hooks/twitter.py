@@ -245,8 +245,8 @@ class TwitterHook(BaseHook):
                 endpoint=e.endpoint,
                 http_status=e.http_status,
                 title="Duplicate post",
-                detail="X already has a post with this text and media from this account, made before this "
-                "task. Change the text (for example add the date) or skip the task.",
+                detail="X already has a post with this text and media from this account, made before this task",
+                hint="Change the text (for example add the date) or skip the task.",
             ) from None
 
     def check_media_postable(self, media_ids: list[str]) -> None:

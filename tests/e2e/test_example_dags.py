@@ -60,3 +60,17 @@ def test_image_needs_no_processing(airflow_env: dict[str, str], emulator: Emulat
     (post,) = run.posts
     assert post["text"].startswith("Sample, published ")
     assert json.loads(run.xcom["report"]) == f"https://x.com/i/web/status/{post['id']}"
+
+
+def test_media_expired_while_processing_fails_with_id_and_age(airflow_env: dict[str, str]) -> None:
+    from tests.e2e.conftest import emulator_config
+
+    with EmulatorServer(emulator_config(processing_secs=6.0, expires_after_secs=2)) as emulator:
+        run = run_dag(airflow_env, emulator, "example_twitter_video")
+
+    assert run.state == "failed"
+    assert run.task_states["wait_for_processing"] == "failed"
+    media_id = json.loads(run.xcom["upload_media"])
+    assert f"Media {media_id} has expired or is unknown to X; it was uploaded 0 min ago" in run.output
+    assert "X keeps media only for its expires_after_secs" in run.output
+    assert run.posts == []

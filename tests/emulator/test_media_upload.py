@@ -270,3 +270,13 @@ def test_alt_text_is_stored(x: XClient) -> None:
     assert too_long.status_code == 400
     unknown = x.post("/2/media/metadata", json={"id": "1", "metadata": {"alt_text": {"text": "a"}}})
     assert unknown.status_code == 400 and "not found" in error_messages(unknown)[0]
+
+
+def test_media_ids_are_snowflakes_that_tell_their_age(x: XClient) -> None:
+    import time
+
+    body = {"media_type": "image/png", "total_bytes": 100, "media_category": "tweet_image"}
+    first, second = (x.post("/2/media/upload/initialize", json=body).json()["data"]["id"] for _ in range(2))
+    minted = ((int(first) >> 22) + 1288834974657) / 1000
+    assert abs(minted - time.time()) < 5
+    assert int(second) > int(first)
