@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from airflow_provider.emulator import EmulatorServer
+from airflow_provider.emulator import EmulatorServer, Fault
 from tests.e2e.conftest import emulator_config, run_dag
 
 pytestmark = pytest.mark.e2e
@@ -20,10 +20,8 @@ SECRETS = {
 
 @pytest.mark.parametrize("scenario", ["success", "rejected by X"])
 def test_no_secret_in_logs_or_xcom(airflow_env: dict[str, str], scenario: str) -> None:
-    faults = ()
+    faults: tuple[Fault, ...] = ()
     if scenario == "rejected by X":
-        from airflow_provider.emulator import Fault
-
         faults = (Fault.from_json({"endpoint": "tweets", "kind": "status", "status": 401}),)
     with EmulatorServer(emulator_config(faults=faults, **SECRETS)) as emulator:
         run = run_dag(airflow_env, emulator, "example_twitter_video")
