@@ -3,14 +3,19 @@
 """Three ways to wait for X's processing of one uploaded video, for the slot-time benchmark.
 
 ``bench_wait_blocking`` is what a tweepy user would write: one task that sleeps ``check_after_secs`` between
-STATUS calls, holding its worker slot throughout. The others use MediaProcessingSensor.
+STATUS calls, holding its worker slot throughout. The others use MediaProcessingSensor. Every stretch of time
+the waiting task spends executing (each poke, the deferral, the resumption) is appended to ``BENCH_SLOT_LOG``.
 """
 
 from __future__ import annotations
 
+import json
 import os
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import datetime
+from typing import Any
 
 from airflow.providers.common.compat.sdk import DAG, task
 
@@ -20,16 +25,37 @@ from airflow_provider.sensors.media import MediaProcessingSensor
 VIDEO = os.environ.get("BENCH_VIDEO", "/dev/null")
 
 
+@contextmanager
+def in_slot(phase: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        with open(os.environ["BENCH_SLOT_LOG"], "a") as log:
+            log.write(json.dumps({"phase": phase, "secs": time.perf_counter() - started}) + "\n")
+
+
+class TimedSensor(MediaProcessingSensor):
+    def execute(self, context: Any) -> Any:
+        with in_slot("execute"):
+            return super().execute(context)
+
+    def execute_complete(self, context: Any, event: dict[str, Any] | None = None) -> Any:
+        with in_slot("execute_complete"):
+            return super().execute_complete(context, event)
+
+
 @task
 def blocking_wait(media_id: str) -> None:
     """tweepy's ``chunked_upload`` loop: sleep as advised while pending or in progress."""
     from airflow_provider.hooks.twitter import TwitterHook
 
-    hook = TwitterHook()
-    info = hook.get_upload_status(media_id).get("processing_info") or {}
-    while info.get("state") in ("pending", "in_progress") and "error" not in info:
-        time.sleep(info["check_after_secs"])
+    with in_slot("blocking"):
+        hook = TwitterHook()
         info = hook.get_upload_status(media_id).get("processing_info") or {}
+        while info.get("state") in ("pending", "in_progress") and "error" not in info:
+            time.sleep(info["check_after_secs"])
+            info = hook.get_upload_status(media_id).get("processing_info") or {}
 
 
 for mode in ("blocking", "reschedule", "deferrable"):
@@ -38,4 +64,4 @@ for mode in ("blocking", "reschedule", "deferrable"):
         if mode == "blocking":
             blocking_wait.override(task_id="wait")(upload.output)
         else:
-            MediaProcessingSensor(task_id="wait", media_id=upload.output, deferrable=mode == "deferrable")
+            TimedSensor(task_id="wait", media_id=upload.output, deferrable=mode == "deferrable")
