@@ -3,6 +3,13 @@
 """
 Upload a video to X, wait for X to process it without holding a worker slot, then post it.
 
+Two DAGs differ only in how they wait:
+
+- ``example_twitter_video``: the sensor in reschedule mode; the slot is free between pokes, and each poke
+  comes when X's ``check_after_secs`` says.
+- ``example_twitter_video_deferrable``: the sensor hands the wait to the triggerer (one async process for all
+  waits), and the upload sends 4 segments at a time.
+
 Trigger with a config to post another file or text, for example::
 
     airflow dags test example_twitter_video -c '{"media_path": "/data/clip.mp4", "text": "New clip"}'
@@ -21,32 +28,37 @@ from airflow_provider.sensors.media import MediaProcessingSensor
 
 SAMPLE_VIDEO = Path(__file__).parent / "media" / "sample.mp4"
 
-with DAG(
-    dag_id="example_twitter_video",
-    description="Upload a video to X, wait for processing, post it",
-    schedule=None,
-    start_date=datetime(2026, 1, 1),
-    catchup=False,
-    tags=["example", "twitter"],
-    params={
-        "media_path": Param(str(SAMPLE_VIDEO), type="string", description="Local file to post"),
-        "text": Param("Published from Airflow with airflow-provider-twitter", type="string"),
-        "alt_text": Param("Colour bars test pattern", type="string", description="Alt text of the media"),
-    },
-) as dag:
-    upload = MediaUploadOperator(
-        task_id="upload_media",
-        file_path="{{ params.media_path }}",
-        alt_text="{{ params.alt_text }}",
-    )
-    wait = MediaProcessingSensor(
-        task_id="wait_for_processing",
-        media_id=upload.output,
-        timeout=30 * 60,
-    )
-    post = CreateTweetOperator(
-        task_id="post",
-        text="{{ params.text }}",
-        media_ids=[upload.output],
-    )
-    wait >> post
+
+def video_dag(dag_id: str, *, deferrable: bool) -> DAG:
+    with DAG(
+        dag_id=dag_id,
+        description="Upload a video to X, wait for processing, post it",
+        schedule=None,
+        start_date=datetime(2026, 1, 1),
+        catchup=False,
+        tags=["example", "twitter"],
+        params={
+            "media_path": Param(str(SAMPLE_VIDEO), type="string", description="Local file to post"),
+            "text": Param("Published from Airflow with airflow-provider-twitter", type="string"),
+            "alt_text": Param("Colour bars test pattern", type="string", description="Alt text of the media"),
+        },
+    ) as dag:
+        upload = MediaUploadOperator(
+            task_id="upload_media",
+            file_path="{{ params.media_path }}",
+            alt_text="{{ params.alt_text }}",
+            parallel_segments=4 if deferrable else 1,
+        )
+        wait = MediaProcessingSensor(
+            task_id="wait_for_processing",
+            media_id=upload.output,
+            timeout=30 * 60,
+            deferrable=deferrable,
+        )
+        post = CreateTweetOperator(task_id="post", text="{{ params.text }}", media_ids=[upload.output])
+        wait >> post
+    return dag
+
+
+example_twitter_video = video_dag("example_twitter_video", deferrable=False)
+example_twitter_video_deferrable = video_dag("example_twitter_video_deferrable", deferrable=True)

@@ -74,3 +74,16 @@ def test_media_expired_while_processing_fails_with_id_and_age(airflow_env: dict[
     assert f"Media {media_id} has expired or is unknown to X; it was uploaded 0 min ago" in run.output
     assert "X keeps media only for its expires_after_secs" in run.output
     assert run.posts == []
+
+
+def test_deferrable_sensor_waits_in_the_triggerer(airflow_env: dict[str, str], emulator: EmulatorServer) -> None:
+    run = run_dag(airflow_env, emulator, "example_twitter_video_deferrable")
+
+    assert run.state == "success", run.output[-3000:]
+    assert set(run.task_states.values()) == {"success"}
+    assert run.reschedules["wait_for_processing"] == 0
+    assert "[DAG TEST] running trigger in line" in run.output
+    assert "polling again in" in run.output  # the trigger, not the task, waited for X
+    media_id = json.loads(run.xcom["upload_media"])
+    assert media_ids_of(run) == [[media_id]]
+    assert json.loads(run.xcom["wait_for_processing"])["processing_info"]["state"] == "succeeded"
