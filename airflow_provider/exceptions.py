@@ -7,6 +7,7 @@ from typing import Any
 from airflow.providers.common.compat.sdk import AirflowException, AirflowFailException
 
 _HINTS = {
+    0: "No answer from X (timeout or connection error): check network access to the API base URL.",
     400: "X rejected the request's content; the message above names the parameter.",
     401: "Check the connection's API Key, API Key Secret, Access Token and Access Token Secret "
     "(they must belong to the same app and user), and that the machine's clock is right.",
