@@ -90,7 +90,7 @@ class MediaProcessingSensor(BaseSensorOperator):
         return TwitterHook(self.twitter_conn_id, **{"max_rate_limit_wait": 0, **self.hook_params})
 
     def execute(self, context: Context) -> Any:
-        early = max(0.0, float(self.not_before or 0) - time.time())  # X's advice from FINALIZE
+        early = min(max(0.0, float(self.not_before or 0) - time.time()), self.timeout)  # X's advice at FINALIZE
         if early and not self.deferrable:
             if self.reschedule:
                 raise AirflowRescheduleException(timezone.utcnow() + timedelta(seconds=early))
@@ -138,7 +138,7 @@ class MediaProcessingSensor(BaseSensorOperator):
         except TwitterApiError as e:
             if e.http_status != 429 or e.rate_limit_reset is None:
                 raise
-            self._advised_wait = max(0.0, e.rate_limit_reset - datetime.datetime.now().timestamp()) + 1
+            self._advised_wait = max(0.0, e.rate_limit_reset - time.time()) + 1
             self.log.warning("Rate limited by X; next poke after the reset, in %.0f s.", self._advised_wait)
             return False
         status = ProcessingStatus.from_media(data)

@@ -97,30 +97,29 @@ class MediaProcessingTrigger(BaseTrigger):
         headers = {"User-Agent": USER_AGENT}
         async with httpx.AsyncClient(timeout=self.timeout, headers=headers, verify=_ssl_context()) as client:
             while True:
-                if time.time() + wait >= self.end_time:
-                    await asyncio.sleep(seconds_until(self.end_time))
-                    return {"status": "timeout", "message": f"media {self.media_id} still processing at the timeout"}
-                await asyncio.sleep(wait)
+                await asyncio.sleep(min(wait, seconds_until(self.end_time)))  # a last poll at the deadline
                 try:
                     status = ProcessingStatus.from_media(await self._status(client, credentials, url))
                     failures = 0
                 except TwitterApiError as e:
+                    failures += e.http_status != 429
                     if e.http_status == 429 and e.rate_limit_reset:
                         wait = seconds_until(e.rate_limit_reset) + 1
                         self.log.warning("Rate limited by X; polling again after the reset, in %.0f s.", wait)
-                        continue
-                    failures += 1
-                    if not e.is_transient or failures >= self.max_attempts:
+                    elif e.is_transient and failures < self.max_attempts:
+                        wait = min(2.0**failures, 30.0)
+                        self.log.warning("%s; polling again in %.0f s.", e, wait)
+                    else:
                         return {"status": "error", "message": str(e)}
-                    wait = min(2.0**failures, 30.0)
-                    self.log.warning("%s; polling again in %.0f s.", e, wait)
-                    continue
-                if status.failed:
-                    return {"status": "failed", "message": status.failure}
-                if status.succeeded:
-                    return {"status": "succeeded", "media": status.data}
-                wait = float(status.check_after_secs or self.poll_interval)
-                self.log.info("%s; polling again in %.1f s.", status.describe().capitalize(), wait)
+                else:
+                    if status.failed:
+                        return {"status": "failed", "message": status.failure}
+                    if status.succeeded:
+                        return {"status": "succeeded", "media": status.data}
+                    wait = float(status.check_after_secs or self.poll_interval)
+                    self.log.info("%s; polling again in %.1f s.", status.describe().capitalize(), wait)
+                if time.time() >= self.end_time:
+                    return {"status": "timeout", "message": f"media {self.media_id} still processing at the timeout"}
 
     async def _status(self, client: httpx.AsyncClient, credentials: OAuth1Credentials, url: str) -> dict[str, Any]:
         endpoint = f"GET {STATUS_PATH}"

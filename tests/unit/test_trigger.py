@@ -41,11 +41,15 @@ def x_answers(monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, object]) 
             httpx, "AsyncClient", lambda **kw: real_client(transport=httpx.MockTransport(handler), **kw)
         )
 
+        clock = [time.time()]
+
         async def fake_sleep(secs: float) -> None:
+            clock[0] += secs  # time passes as the trigger sleeps, without waiting
             if sleeps is not None:
                 sleeps.append(round(secs, 3))
 
         monkeypatch.setattr(asyncio, "sleep", fake_sleep)
+        monkeypatch.setattr(time, "time", lambda: clock[0])
         return seen
 
     return install
@@ -98,12 +102,14 @@ async def test_failed_processing_event(x_answers: Callable[..., list[httpx.Reque
     assert event["message"] == "X could not process media 1234: InvalidMedia: Unsupported video format"
 
 
-async def test_timeout_event(x_answers: Callable[..., list[httpx.Request]]) -> None:
+async def test_timeout_event_after_a_last_poll_at_the_deadline(x_answers: Callable[..., list[httpx.Request]]) -> None:
     sleeps: list[float] = []
+    end_time = time.time() + 10
     seen = x_answers(status("in_progress", check_after_secs=30), sleeps=sleeps)
-    event = await first_event(trigger(end_time=time.time() + 10))
+    event = await first_event(trigger(end_time=end_time))
     assert event["status"] == "timeout"
-    assert len(seen) == 1 and sleeps[0] == 0 and 9 <= sleeps[1] <= 10  # waits out the rest, then gives up
+    assert len(seen) == 2  # at once, then at the deadline rather than 30 s later
+    assert sleeps[0] == 0 and 9.9 <= sleeps[1] <= 10
 
 
 async def test_transient_errors_retried_then_error(x_answers: Callable[..., list[httpx.Request]]) -> None:
