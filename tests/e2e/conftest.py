@@ -71,10 +71,12 @@ def run_dag(
     dag_id: str,
     conf: dict[str, Any] | None = None,
     conn_extra: dict[str, Any] | None = None,
+    dags_folder: Path = ROOT / "dags",
 ) -> DagRun:
     connection = json.loads(emulator.connection_json())
     connection["extra"].update(conn_extra or {})
     env = {**airflow_env, "AIRFLOW_CONN_TWITTER_DEFAULT": json.dumps(connection)}
+    env["AIRFLOW__CORE__DAGS_FOLDER"] = str(dags_folder)
     cmd = [AIRFLOW, "dags", "test", dag_id]
     if conf:
         cmd += ["-c", json.dumps(conf)]

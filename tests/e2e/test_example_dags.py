@@ -87,3 +87,12 @@ def test_deferrable_sensor_waits_in_the_triggerer(airflow_env: dict[str, str], e
     media_id = json.loads(run.xcom["upload_media"])
     assert media_ids_of(run) == [[media_id]]
     assert json.loads(run.xcom["wait_for_processing"])["processing_info"]["state"] == "succeeded"
+
+
+def test_genuine_duplicate_fails_clearly(airflow_env: dict[str, str], emulator: EmulatorServer) -> None:
+    run = run_dag(airflow_env, emulator, "e2e_duplicate_post", dags_folder=Path(__file__).parent / "dags")
+
+    assert run.task_states == {"first": "success", "second": "failed"}
+    assert "Duplicate post" in run.output and "made before this task" in run.output
+    assert len(run.posts) == 1
+    assert run.calls("GET", "/2/users/me") == []  # a first-attempt duplicate is never taken for our own post
