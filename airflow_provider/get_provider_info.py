@@ -1,13 +1,16 @@
 """Provider metadata read by Airflow's ``ProvidersManager`` through the ``apache_airflow_provider`` entry point.
 
-Kept free of imports: Airflow loads it in every process (scheduler, API server, CLI) at start-up, and with
-``conn-fields`` / ``ui-field-behaviour`` declared here the API server draws the connection form without
-importing the hook (Airflow 3.2+). The hook's own ``get_connection_form_widgets`` serves older UIs.
+Kept free of heavy imports (only the package's version): Airflow loads it in every process (scheduler,
+API server, CLI) at start-up. With ``conn-fields`` / ``ui-field-behaviour`` declared here, the API server draws
+the connection form without importing the hook (Airflow 3.2+); the hook's ``get_connection_form_widgets``
+serves older UIs.
 """
 
 from __future__ import annotations
 
 from typing import Any
+
+from airflow_provider import __version__
 
 
 def get_provider_info() -> dict[str, Any]:
@@ -16,7 +19,7 @@ def get_provider_info() -> dict[str, Any]:
         "name": "Twitter / X",
         "description": "Publish images and videos to X (Twitter): chunked media upload, a processing sensor "
         "that frees the worker slot, and posts.",
-        "versions": ["0.1.0"],
+        "versions": [__version__],
         "integrations": [
             {
                 "integration-name": "Twitter / X",

@@ -17,11 +17,10 @@ from typing import Any
 
 import requests
 
-CREDENTIALS: dict[str, Any] = {
-    "login": "emulator-api-key",
-    "password": "emulator-api-key-secret",
-    "extra": {"access_token": "emulator-access-token", "access_token_secret": "emulator-access-token-secret"},
-}
+from airflow_provider.emulator.config import EmulatorConfig
+from airflow_provider.emulator.connection import connection_fields
+
+EMULATOR_DEFAULTS = EmulatorConfig()  # the credentials the emulator process starts with
 
 
 @dataclass(frozen=True)
@@ -75,10 +74,8 @@ class RunningEmulator:
     def host(self) -> str:
         return self.url.split("://", 1)[1]
 
-    def connection_json(self, **extra: Any) -> str:
-        return json.dumps(
-            {"conn_type": "twitter", "host": self.url, **CREDENTIALS, "extra": {**CREDENTIALS["extra"], **extra}}
-        )
+    def connection_json(self) -> str:
+        return json.dumps(connection_fields(EMULATOR_DEFAULTS, self.url))
 
     def admin(self, path: str) -> Any:
         return requests.get(f"{self.url}/_emulator/{path}", verify=self.verify, timeout=30).json()

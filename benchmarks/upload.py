@@ -17,7 +17,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from benchmarks.emulator_process import CREDENTIALS, RunningEmulator, Tls, emulator_process
+from benchmarks.emulator_process import EMULATOR_DEFAULTS, RunningEmulator, Tls, emulator_process
 
 MiB = 1024 * 1024
 
@@ -50,10 +50,8 @@ def provider_upload(emulator: RunningEmulator, path: Path, chunk_size: int, para
 def tweepy_upload(emulator: RunningEmulator, path: Path, chunk_size: int) -> float:
     import tweepy
 
-    extra = CREDENTIALS["extra"]
-    auth = tweepy.OAuth1UserHandler(
-        str(CREDENTIALS["login"]), str(CREDENTIALS["password"]), extra["access_token"], extra["access_token_secret"]
-    )
+    c = EMULATOR_DEFAULTS
+    auth = tweepy.OAuth1UserHandler(c.api_key, c.api_key_secret, c.access_token, c.access_token_secret)
     api = tweepy.API(auth, upload_host=emulator.host)
     started = time.perf_counter()
     api.chunked_upload(
