@@ -14,13 +14,15 @@ from airflow_provider.hooks.twitter import TwitterHook
 from airflow_provider.media import MediaFile, check_media_ids
 from tests.conftest import ACCESS_TOKEN_SECRET, API_KEY_SECRET
 from tests.unit.fake_x import FakeX, oauth_params, query
+from tests.unit.this_thread import only_in_this_thread
 
 ME = (200, {"data": {"id": "42", "username": "newsroom", "name": "Newsroom"}})
 
 
 @pytest.fixture
 def hook(twitter_conn: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> TwitterHook:
-    monkeypatch.setattr(time, "sleep", lambda _secs: None)  # tenacity's backoff sleeps through time.sleep
+    # tenacity's backoff sleeps through time.sleep
+    monkeypatch.setattr(time, "sleep", only_in_this_thread(time.sleep, lambda _secs: None))
     return TwitterHook()
 
 

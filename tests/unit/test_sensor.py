@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 from unittest import mock
 
@@ -19,6 +20,7 @@ from airflow_provider.sensors.media import MediaProcessingSensor
 from airflow_provider.triggers.media import MediaProcessingTrigger
 from tests.unit.fake_x import FakeX
 from tests.unit.task_context import task_context
+from tests.unit.this_thread import only_in_this_thread
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, 0, tzinfo=dt.UTC)
 STATUS = "/2/media/upload"
@@ -120,7 +122,8 @@ def test_rate_limit_reschedules_to_reset(fake_x: FakeX) -> None:
 def test_poke_mode_sleeps_as_advised(fake_x: FakeX) -> None:
     fake_x.on("GET", STATUS, status("pending", check_after_secs=3), status("in_progress", check_after_secs=2))
     fake_x.on("GET", STATUS, status("succeeded"))
-    with mock.patch("airflow.sdk.bases.sensor.time.sleep") as sleep:
+    sleep = mock.Mock()
+    with mock.patch("airflow.sdk.bases.sensor.time.sleep", only_in_this_thread(time.sleep, sleep)):
         sensor(mode="poke").execute(task_context())
     assert [c.args[0] for c in sleep.call_args_list] == [3.0, 2.0]
 

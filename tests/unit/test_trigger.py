@@ -10,6 +10,7 @@ import httpx
 import pytest
 
 from airflow_provider.triggers.media import MediaProcessingTrigger
+from tests.unit.this_thread import only_in_this_thread
 
 Handler = Callable[[httpx.Request], httpx.Response]
 
@@ -41,15 +42,16 @@ def x_answers(monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, object]) 
             httpx, "AsyncClient", lambda **kw: real_client(transport=httpx.MockTransport(handler), **kw)
         )
 
-        clock = [time.time()]
+        real_sleep, real_time = asyncio.sleep, time.time
+        clock = [real_time()]
 
         async def fake_sleep(secs: float) -> None:
             clock[0] += secs  # time passes as the trigger sleeps, without waiting
             if sleeps is not None:
                 sleeps.append(round(secs, 3))
 
-        monkeypatch.setattr(asyncio, "sleep", fake_sleep)
-        monkeypatch.setattr(time, "time", lambda: clock[0])
+        monkeypatch.setattr(asyncio, "sleep", only_in_this_thread(real_sleep, fake_sleep))
+        monkeypatch.setattr(time, "time", only_in_this_thread(real_time, lambda: clock[0]))
         return seen
 
     return install
