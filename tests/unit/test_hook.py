@@ -20,9 +20,15 @@ ME = (200, {"data": {"id": "42", "username": "newsroom", "name": "Newsroom"}})
 
 
 @pytest.fixture
-def hook(twitter_conn: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> TwitterHook:
-    # tenacity's backoff sleeps through time.sleep
-    monkeypatch.setattr(time, "sleep", only_in_this_thread(time.sleep, lambda _secs: None))
+def waits(monkeypatch: pytest.MonkeyPatch) -> list[float]:
+    """The hook's waits between attempts, recorded instead of slept (tenacity sleeps through time.sleep)."""
+    recorded: list[float] = []
+    monkeypatch.setattr(time, "sleep", only_in_this_thread(time.sleep, recorded.append))
+    return recorded
+
+
+@pytest.fixture
+def hook(twitter_conn: dict[str, object], waits: list[float]) -> TwitterHook:
     return TwitterHook()
 
 
@@ -85,10 +91,13 @@ def test_network_failures_retried(hook: TwitterHook, fake_x: FakeX, failure: Exc
     assert len(fake_x.requests) == 2
 
 
-def test_transient_failures_give_up_after_max_attempts(hook: TwitterHook, fake_x: FakeX) -> None:
+def test_transient_failures_give_up_after_max_attempts(hook: TwitterHook, fake_x: FakeX, waits: list[float]) -> None:
     fake_x.on("GET", "/2/users/me", (502, "<html>Bad Gateway</html>", {"content-type": "text/html"}))
     with pytest.raises(TwitterApiError) as err:
         hook.get_me()
+    # exponential backoff from 1 s, each wait with up to 1 s of jitter on top
+    assert len(waits) == hook.max_attempts - 1
+    assert all(2**i <= wait <= 2**i + 1 for i, wait in enumerate(waits)), waits
     assert not isinstance(err.value, AirflowFailException)  # the task's own retries may still help
     assert len(fake_x.requests) == hook.max_attempts == err.value.attempts
     assert err.value.http_status == 502 and err.value.endpoint == "GET /2/users/me"
@@ -134,10 +143,11 @@ def test_unexpected_success_body(hook: TwitterHook, fake_x: FakeX) -> None:
         hook.get_me()
 
 
-def test_rate_limit_waits_for_reset_then_retries(hook: TwitterHook, fake_x: FakeX) -> None:
-    reset = str(int(time.time()) + 3)
-    fake_x.on("GET", "/2/users/me", (429, {"title": "Too Many Requests"}, {"x-rate-limit-reset": reset}), ME)
+def test_rate_limit_waits_for_reset_then_retries(hook: TwitterHook, fake_x: FakeX, waits: list[float]) -> None:
+    reset = int(time.time()) + 30
+    fake_x.on("GET", "/2/users/me", (429, {"title": "Too Many Requests"}, {"x-rate-limit-reset": str(reset)}), ME)
     assert hook.get_me()["id"] == "42"
+    assert len(waits) == 1 and 29 <= waits[0] <= 31  # until the reset (+1 s for clock skew), not the backoff
 
 
 def test_rate_limit_beyond_max_wait_fails_with_reset(hook: TwitterHook, fake_x: FakeX) -> None:
