@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-HEAD_BYTES = 64
+TS_PACKET_BYTES = 188
+HEAD_BYTES = TS_PACKET_BYTES + 1  # enough to see the second MPEG-TS sync byte
 
 _IMAGE_MAGIC = (
     b"\xff\xd8\xff",  # JPEG
@@ -28,8 +29,10 @@ def looks_like_gif(head: bytes) -> bool:
 
 
 def looks_like_video(head: bytes) -> bool:
-    """ISO BMFF (MP4/MOV: ``ftyp`` box first), WebM (EBML magic) or MPEG-TS (0x47 sync byte)."""
-    return head[4:8] == b"ftyp" or head.startswith(b"\x1a\x45\xdf\xa3") or head[:1] == b"\x47"
+    """ISO BMFF (MP4/MOV: ``ftyp`` box first), WebM (EBML magic) or MPEG-TS (a 0x47 sync byte at the start of
+    the first two 188-byte packets: one 0x47 alone is any file that starts with "G")."""
+    is_ts = head[:1] == head[TS_PACKET_BYTES : TS_PACKET_BYTES + 1] == b"\x47"
+    return head[4:8] == b"ftyp" or head.startswith(b"\x1a\x45\xdf\xa3") or is_ts
 
 
 def format_problem(kind: str, head: bytes) -> str | None:

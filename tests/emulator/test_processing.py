@@ -58,7 +58,8 @@ def test_a_client_following_check_after_makes_ceil_plus_one_calls(duration: floa
     [
         ("video", MP4_HEAD, None),
         ("video", b"\x1a\x45\xdf\xa3webm", None),
-        ("video", b"\x47\x40\x00\x10", None),
+        ("video", (b"\x47\x40\x00\x10" + bytes(184)) * 2, None),  # two MPEG-TS packets
+        ("video", b"Good morning, this is a text file" + bytes(200), "Unsupported video format"),
         ("video", b"RIFF....AVI ", "Unsupported video format"),
         ("gif", GIF_HEAD, None),
         ("gif", PNG_HEAD, "Unsupported gif format"),
