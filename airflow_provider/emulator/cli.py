@@ -7,6 +7,7 @@ pointing at the emulator; its exit code becomes ours. This is how the README's d
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import os
 import signal
@@ -69,21 +70,10 @@ def _parser() -> argparse.ArgumentParser:
 
 
 def _config(args: argparse.Namespace) -> EmulatorConfig:
-    faults = parse_plan(json.loads(args.faults.read_text())) if args.faults else ()
-    return EmulatorConfig(
-        api_key=args.api_key,
-        api_key_secret=args.api_key_secret,
-        access_token=args.access_token,
-        access_token_secret=args.access_token_secret,
-        user_id=args.user_id,
-        username=args.username,
-        processing_secs=args.processing_secs,
-        check_after_secs=args.check_after_secs,
-        expires_after_secs=args.expires_after_secs,
-        stuck_error=args.stuck_error,
-        latency_ms=args.latency_ms,
-        faults=faults,
-    )
+    """The options named like ``EmulatorConfig`` fields, with the fault plan read from its file."""
+    options = {f.name: getattr(args, f.name) for f in dataclasses.fields(EmulatorConfig) if hasattr(args, f.name)}
+    options["faults"] = parse_plan(json.loads(args.faults.read_text())) if args.faults else ()
+    return EmulatorConfig(**options)
 
 
 def _serve_until_stopped(server: EmulatorServer) -> int:

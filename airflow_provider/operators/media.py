@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import time
 from collections.abc import Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider import DEFAULT_CONN_ID
+from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.media import DEFAULT_CHUNK_SIZE, MAX_SEGMENT_BYTES, MiB, inspect_media_file
 from airflow_provider.processing import ProcessingStatus
 
@@ -18,10 +18,8 @@ NEXT_STATUS_AT_KEY = "next_status_at"
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
 
-    from airflow_provider.hooks.twitter import TwitterHook
 
-
-class MediaUploadOperator(BaseOperator):
+class MediaUploadOperator(TwitterHookMixin, BaseOperator):
     """
     Upload a file with X's chunked media upload (initialize, append, finalize) and return its media id.
 
@@ -75,12 +73,6 @@ class MediaUploadOperator(BaseOperator):
         self.parallel_segments = parallel_segments
         self.twitter_conn_id = twitter_conn_id
         self.hook_params = hook_params or {}
-
-    @cached_property
-    def hook(self) -> TwitterHook:
-        from airflow_provider.hooks.twitter import TwitterHook  # imported at run time: DAG parsing stays light
-
-        return TwitterHook(self.twitter_conn_id, **self.hook_params)
 
     def execute(self, context: Context) -> str:
         media = inspect_media_file(self.file_path, self.media_type, self.media_category)

@@ -3,20 +3,18 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider import DEFAULT_CONN_ID
+from airflow_provider.hooks.mixin import TwitterHookMixin
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
 
-    from airflow_provider.hooks.twitter import TwitterHook
 
-
-class CreateTweetOperator(BaseOperator):
+class CreateTweetOperator(TwitterHookMixin, BaseOperator):
     """
     Publish a post with ``POST /2/tweets``.
 
@@ -48,12 +46,6 @@ class CreateTweetOperator(BaseOperator):
         self.media_ids = media_ids
         self.twitter_conn_id = twitter_conn_id
         self.hook_params = hook_params or {}
-
-    @cached_property
-    def hook(self) -> TwitterHook:
-        from airflow_provider.hooks.twitter import TwitterHook  # imported at run time: DAG parsing stays light
-
-        return TwitterHook(self.twitter_conn_id, **self.hook_params)
 
     def execute(self, context: Context) -> dict[str, Any]:
         post = self.hook.create_tweet(self.text, self.media_ids)

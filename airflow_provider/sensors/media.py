@@ -6,8 +6,7 @@ import datetime
 import time
 from collections.abc import Callable, Sequence
 from datetime import timedelta
-from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow.exceptions import AirflowRescheduleException  # same path on Airflow 2 and 3; not in common.compat
 from airflow.providers.common.compat.sdk import (
@@ -23,6 +22,7 @@ from airflow.providers.common.compat.sdk import (
 
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.exceptions import TwitterApiError
+from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.media import check_media_ids
 from airflow_provider.operators.media import NEXT_STATUS_AT_KEY, MediaUploadOperator
 from airflow_provider.processing import ProcessingStatus
@@ -30,10 +30,8 @@ from airflow_provider.processing import ProcessingStatus
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
 
-    from airflow_provider.hooks.twitter import TwitterHook
 
-
-class MediaProcessingSensor(BaseSensorOperator):
+class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
     """
     Poke X's media STATUS until processing has succeeded; each next poke comes when X advises.
 
@@ -56,6 +54,8 @@ class MediaProcessingSensor(BaseSensorOperator):
 
     template_fields: Sequence[str] = ("media_id", "not_before")
     ui_color = "#e8f5fd"
+    # A rate limit is waited out by rescheduling, not by sleeping in the slot.
+    hook_defaults: ClassVar[dict[str, Any]] = {"max_rate_limit_wait": 0}
 
     def __init__(
         self,
@@ -81,13 +81,6 @@ class MediaProcessingSensor(BaseSensorOperator):
         # X's advice from the current poke, read by _get_next_poke_interval within the same execute() call.
         # Never carried to the next poke: in reschedule mode that runs in a new process.
         self._advised_wait: float | None = None
-
-    @cached_property
-    def hook(self) -> TwitterHook:
-        from airflow_provider.hooks.twitter import TwitterHook  # imported at run time: DAG parsing stays light
-
-        # A rate limit is waited out by rescheduling, not by sleeping in the slot.
-        return TwitterHook(self.twitter_conn_id, **{"max_rate_limit_wait": 0, **self.hook_params})
 
     def execute(self, context: Context) -> Any:
         early = min(max(0.0, float(self.not_before or 0) - time.time()), self.timeout)  # X's advice at FINALIZE

@@ -12,6 +12,8 @@ from pathlib import Path
 
 import requests
 
+from airflow_provider.emulator.cli import _config, _parser
+from airflow_provider.emulator.config import EmulatorConfig
 from tests.emulator.helpers import oauth1
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -73,3 +75,31 @@ def test_the_emulator_never_imports_airflow() -> None:
     code = "import sys, airflow_provider.emulator.cli; sys.exit('airflow' in sys.modules)"
     env = {key: value for key, value in os.environ.items() if key != "PYTHONPATH"}
     assert subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, timeout=60, check=False).returncode == 0
+
+
+def test_every_option_reaches_the_config(tmp_path: Path) -> None:
+    plan = tmp_path / "faults.json"
+    plan.write_text(json.dumps({"faults": [{"endpoint": "tweets", "kind": "status", "status": 502}]}))
+    args = _parser().parse_args(
+        [
+            *("--processing-secs", "2.5", "--check-after-secs", "3", "--expires-after-secs", "60"),
+            *("--latency-ms", "40", "--stuck-error", "--faults", str(plan)),
+            *("--api-key", "k", "--api-key-secret", "ks", "--access-token", "t", "--access-token-secret", "ts"),
+            *("--user-id", "7", "--username", "someone"),
+        ]
+    )
+    config = _config(args)
+    assert (config.processing_secs, config.check_after_secs, config.expires_after_secs) == (2.5, 3, 60)
+    assert (config.latency_ms, config.stuck_error) == (40, True)
+    assert (config.api_key, config.api_key_secret, config.access_token, config.access_token_secret) == (
+        "k",
+        "ks",
+        "t",
+        "ts",
+    )
+    assert (config.user_id, config.username) == ("7", "someone")
+    assert [(f.endpoint, f.status) for f in config.faults] == [("tweets", 502)]
+
+
+def test_defaults_are_the_configs() -> None:
+    assert _config(_parser().parse_args([])) == EmulatorConfig()
