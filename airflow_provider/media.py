@@ -1,7 +1,7 @@
 """What X accepts as Post media, and the checks that find a bad file before any request is sent.
 
 Limits are X's documented ones (docs.x.com, media best practices): images 5 MB, animated GIFs 15 MB,
-videos 512 MB, segments of at most 5 MB and at most 1,000 of them. X counts MB as MiB.
+videos 512 MB and 0.5 to 140 seconds, segments of at most 5 MB and at most 1,000 of them. X counts MB as MiB.
 """
 
 from __future__ import annotations
@@ -15,12 +15,16 @@ from dataclasses import dataclass
 from typing import Any, BinaryIO
 
 from airflow_provider.exceptions import TwitterInputError
+from airflow_provider.video import video_duration
 
 MiB = 1024 * 1024
 MAX_SEGMENT_BYTES = 5 * MiB
 MAX_SEGMENTS = 1000
 DEFAULT_CHUNK_SIZE = 4 * MiB
 MAX_MEDIA_PER_POST = 4
+MIN_VIDEO_SECONDS = 0.5
+# For standard accounts (x-api/media/quickstart/best-practices.mdx); X allows some accounts longer videos.
+MAX_VIDEO_SECONDS = 140.0
 
 IMAGE_TYPES = frozenset({"image/jpeg", "image/png", "image/gif", "image/webp"})
 VIDEO_TYPES = frozenset({"video/mp4", "video/quicktime"})
@@ -68,6 +72,7 @@ class MediaFile:
     size: int
     media_type: str
     media_category: str
+    duration: float | None = None  # seconds, for a video whose header tells
 
     @property
     def is_video(self) -> bool:
@@ -92,8 +97,18 @@ class MediaFile:
             )
 
 
-def inspect_media_file(path: str, media_type: str | None = None, media_category: str | None = None) -> MediaFile:
-    """Check that ``path`` is a file X would take, inferring type and category when not given."""
+def inspect_media_file(
+    path: str,
+    media_type: str | None = None,
+    media_category: str | None = None,
+    *,
+    max_video_duration: float = MAX_VIDEO_SECONDS,
+) -> MediaFile:
+    """Check that ``path`` is a file X would take, inferring type and category when not given.
+
+    A video must last 0.5 s to ``max_video_duration`` s (X's limit, 140 s, for standard accounts: raise it for an
+    account X allows longer videos). A video whose duration its header does not tell is left to X to judge.
+    """
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -141,7 +156,28 @@ def inspect_media_file(path: str, media_type: str | None = None, media_category:
             f"Media file {path!r} is {info.st_size / MiB:.1f} MiB; X's limit for {media_category} is "
             f"{limit // MiB} MiB. Compress or trim it first."
         )
-    return MediaFile(path=path, size=info.st_size, media_type=media_type, media_category=media_category)
+    duration = _video_duration(path, max_video_duration) if media_type in VIDEO_TYPES else None
+    return MediaFile(
+        path=path, size=info.st_size, media_type=media_type, media_category=media_category, duration=duration
+    )
+
+
+def _video_duration(path: str, max_seconds: float) -> float | None:
+    """The video's duration when its header tells; refuse one X would fail in processing, after the whole upload."""
+    try:
+        duration = video_duration(path)
+    except OSError as e:
+        raise TwitterInputError(f"Media file {path!r} cannot be read: {e.strerror}.") from None
+    if duration is not None and not MIN_VIDEO_SECONDS <= duration <= max_seconds:
+        raise TwitterInputError(
+            f"Video {path!r} lasts {duration:.2f} s; X takes videos of {MIN_VIDEO_SECONDS} to {max_seconds:g} s. "
+            + (
+                "Trim it (for example ffmpeg -t), or pass max_video_duration if X allows this account longer videos."
+                if duration > max_seconds
+                else "Make it longer than half a second."
+            )
+        )
+    return duration
 
 
 def iter_chunks(f: BinaryIO, chunk_size: int) -> Iterator[tuple[int, bytes]]:

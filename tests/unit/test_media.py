@@ -8,6 +8,7 @@ import pytest
 
 from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.media import MiB, inspect_media_file, iter_chunks, sniff_media_type
+from tests.unit.mp4 import mp4
 
 SAMPLES = Path(__file__).resolve().parents[2] / "dags" / "media"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
@@ -41,6 +42,7 @@ def test_samples_are_real_media() -> None:
     video = inspect_media_file(str(SAMPLES / "sample.mp4"))
     image = inspect_media_file(str(SAMPLES / "sample.png"))
     assert (video.media_type, video.media_category, video.is_video) == ("video/mp4", "tweet_video", True)
+    assert video.duration == pytest.approx(3.0)
     assert (image.media_type, image.media_category, image.is_video) == ("image/png", "tweet_image", False)
 
 
@@ -147,3 +149,35 @@ def test_iter_chunks_streams(tmp_path: Path) -> None:
     path = write(tmp_path, "d", b"abcdefghij")
     with open(path, "rb") as f:
         assert list(iter_chunks(f, 4)) == [(0, b"abcd"), (1, b"efgh"), (2, b"ij")]
+
+
+@pytest.mark.parametrize("seconds", [0.5, 140.0])
+def test_video_duration_limits_are_inclusive(tmp_path: Path, seconds: float) -> None:
+    assert inspect_media_file(write(tmp_path, "v.mp4", mp4(seconds))).duration == seconds
+
+
+@pytest.mark.parametrize(
+    ("seconds", "message"),
+    [
+        (149.0, r"lasts 149.00 s; X takes videos of 0.5 to 140 s\. Trim it .* pass max_video_duration"),
+        (0.4, r"lasts 0.40 s; X takes videos of 0.5 to 140 s\. Make it longer"),
+    ],
+)
+def test_video_outside_x_duration_limits_is_refused(tmp_path: Path, seconds: float, message: str) -> None:
+    with pytest.raises(TwitterInputError, match=message):
+        inspect_media_file(write(tmp_path, "v.mp4", mp4(seconds)))
+
+
+def test_longer_videos_for_accounts_allowed_them(tmp_path: Path) -> None:
+    path = write(tmp_path, "v.mov", mp4(600.0))
+    assert inspect_media_file(path, "video/quicktime", max_video_duration=600).duration == 600.0
+    with pytest.raises(TwitterInputError, match=r"X takes videos of 0\.5 to 599 s"):
+        inspect_media_file(path, max_video_duration=599)
+
+
+def test_video_without_readable_duration_is_left_to_x(tmp_path: Path) -> None:
+    assert inspect_media_file(write(tmp_path, "v.mp4", MP4)).duration is None
+
+
+def test_duration_is_not_read_from_images(tmp_path: Path) -> None:
+    assert inspect_media_file(write(tmp_path, "a.png", PNG + mp4(1000.0))).duration is None
