@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 from airflow.providers.common.compat.sdk import AirflowException, AirflowFailException
@@ -16,6 +17,11 @@ _HINTS = {
     404: "Check the id: it may be wrong, expired or made with other credentials.",
     429: "Rate limit reached; retry after the reset time.",
 }
+
+
+def format_utc(epoch: float) -> str:
+    """``2026-03-01T12:15:00Z``: a reset time as X's headers give it (epoch seconds), readable in any log."""
+    return datetime.fromtimestamp(epoch, UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
 class TwitterApiError(AirflowException):
@@ -51,12 +57,19 @@ class TwitterApiError(AirflowException):
         """5xx and network failures may pass; anything X answered with 4xx will not."""
         return self.http_status is None or self.http_status >= 500
 
+    @property
+    def is_rate_limit(self) -> bool:
+        """A 429 that waiting cures: ``rate_limit_reset`` (None when X gave no reset) says until when."""
+        return self.http_status == 429
+
     def _message(self) -> str:
         status = f"HTTP {self.http_status}" if self.http_status is not None else "no answer"
         reasons = [r for r in (self.title, self.detail) if r]
         reasons += [str(e.get("message") or e.get("detail") or e) for e in self.errors]
         text = "; ".join(dict.fromkeys(r.strip().rstrip(".") for r in reasons))
         message = f"X API {self.endpoint} failed ({status})" + (f": {text}." if text else ".")
+        if self.rate_limit_reset is not None:
+            message += f" The limit resets at {format_utc(self.rate_limit_reset)} (UTC)."
         return f"{message} {self.hint}" if self.hint else message
 
 
@@ -69,3 +82,15 @@ class TwitterInputError(AirflowFailException, ValueError):
 
 class TwitterRejectedError(TwitterApiError, AirflowFailException):
     """X refused the request itself (a 4xx other than 429): retrying the task cannot help, so it fails now."""
+
+
+class TwitterBillingError(TwitterRejectedError):
+    """X refused for money, not for the request: the account has no API credits left (HTTP 402, pay-per-use
+    billing since 2026-02) or the app's usage cap is reached (429 with problem type ``usage-capped``,
+    docs.x.com x-api/fundamentals/response-codes-and-errors). Retries cannot help before someone pays or the
+    cap period ends, so the task fails now.
+    """
+
+    @property
+    def is_rate_limit(self) -> bool:
+        return False
