@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import oauthlib.oauth1
-from requests_oauthlib import OAuth1
 
 from airflow_provider.exceptions import TwitterInputError
 
@@ -36,8 +35,13 @@ class OAuth1Credentials:
     access_token_secret: str = field(repr=False)
 
     @classmethod
-    def from_connection(cls, conn: Connection, extra: dict[str, Any] | None = None) -> OAuth1Credentials:
-        """Read the four credentials; ``extra`` lets async callers pass an extra they read without blocking."""
+    def from_connection(
+        cls, conn: Connection, extra: dict[str, Any] | None = None, *, conn_label: str | None = None
+    ) -> OAuth1Credentials:
+        """Read the four credentials; ``extra`` lets async callers pass an extra they read without blocking.
+
+        ``conn_label`` replaces "Connection '<id>'" in the error, for callers whose id is not the user's.
+        """
         extra = conn.extra_dejson if extra is None else extra
         values = {
             "login": conn.login,
@@ -47,10 +51,14 @@ class OAuth1Credentials:
         }
         missing = [label for key, label in _FIELDS.items() if not values[key]]
         if missing:
+            where = (
+                "Set them in the connection form"
+                if conn_label
+                else f"Set them in Admin > Connections or in AIRFLOW_CONN_{(conn.conn_id or 'TWITTER_DEFAULT').upper()}"
+            )
             raise TwitterInputError(
-                f"Connection {conn.conn_id!r} is missing {', '.join(missing)}. "
-                "Set them in Admin > Connections or in AIRFLOW_CONN_"
-                f"{(conn.conn_id or 'TWITTER_DEFAULT').upper()} (see docs/connection.md)."
+                f"{conn_label or f'Connection {conn.conn_id!r}'} is missing {', '.join(missing)}. "
+                f"{where} (see docs/connection.md)."
             )
         return cls(
             api_key=str(values["login"]),
@@ -76,6 +84,8 @@ class OAuth1Credentials:
 
     def requests_auth(self) -> AuthBase:
         """Sign each request when it is prepared, so every attempt gets a fresh nonce and timestamp."""
+        from requests_oauthlib import OAuth1  # imports requests: kept out of the trigger's import path
+
         return OAuth1(
             self.api_key,
             client_secret=self.api_key_secret,

@@ -35,6 +35,7 @@ def get_provider_info() -> dict[str, Any]:
             }
         ],
         "sensors": [{"integration-name": "Twitter / X", "python-modules": ["airflow_provider.sensors.media"]}],
+        "triggers": [{"integration-name": "Twitter / X", "python-modules": ["airflow_provider.triggers.media"]}],
         "connection-types": [
             {
                 "connection-type": "twitter",
@@ -49,12 +50,18 @@ def get_provider_info() -> dict[str, Any]:
                     "access_token": {
                         "label": "Access Token",
                         "description": "OAuth 1.0a access token of the account that posts.",
-                        "schema": {"type": ["string", "null"]},
+                        "schema": {"type": ["string", "null"], "format": "password"},
                     },
                     "access_token_secret": {
                         "label": "Access Token Secret",
                         "description": "OAuth 1.0a access token secret of the account that posts.",
                         "schema": {"type": ["string", "null"], "format": "password"},
+                    },
+                    "timeout": {
+                        "label": "Timeout (seconds)",
+                        "description": "Seconds to wait for X to answer one request (default 60); a task's own "
+                        "timeout wins.",
+                        "schema": {"type": ["number", "null"], "exclusiveMinimum": 0},
                     },
                 },
             }

@@ -15,7 +15,9 @@ from airflow_provider.exceptions import TwitterApiError, TwitterRejectedError
 # X's ids are snowflakes: milliseconds since this epoch, shifted left by 22 bits.
 _SNOWFLAKE_EPOCH_MS = 1288834974657
 # media_key prefixes: 3_ photo, 7_ video, 13_ video (amplify), 16_ animated GIF.
-_MOVING_KEY_PREFIXES = ("7_", "13_", "16_")
+MOVING_KEY_PREFIXES = ("7_", "13_", "16_")
+# The longest a media id lives: ``expires_after_secs`` of an amplify_video session, about 15 days (x-media-api.md).
+_MAX_MEDIA_AGE_SECS = 15 * 86400
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,7 @@ class ProcessingStatus:
     @property
     def is_moving(self) -> bool:
         """A video or animated GIF: X allows one per post, and not beside images."""
-        return str(self.data.get("media_key", "")).startswith(_MOVING_KEY_PREFIXES) or "video" in self.data
+        return str(self.data.get("media_key", "")).startswith(MOVING_KEY_PREFIXES) or "video" in self.data
 
     @property
     def failure(self) -> str:
@@ -72,25 +74,33 @@ class ProcessingStatus:
         return f"media {self.media_id} is {self.state}{progress}"
 
 
-def uploaded_ago(media_id: str) -> str:
-    """How long ago X minted ``media_id``, read from the id itself, e.g. ``"25.3 h ago"``."""
+def minted_at(media_id: str) -> float | None:
+    """When X minted ``media_id`` (epoch seconds), read from the id as a snowflake; None for an id that cannot
+    be a live X media id (not a snowflake from the last 15 days, the longest a media id lives)."""
     try:
         minted = ((int(media_id) >> 22) + _SNOWFLAKE_EPOCH_MS) / 1000
     except ValueError:
-        return "at an unknown time"
-    age = time.time() - minted
-    if not 0 <= age < 10 * 365 * 86400:
-        return "at an unknown time"
+        return None
+    return minted if 0 <= time.time() - minted <= _MAX_MEDIA_AGE_SECS else None
+
+
+def uploaded_ago(media_id: str, uploaded_at: float | None = None) -> str:
+    """How long ago the media was uploaded, e.g. ``"25.3 h ago"``: from the upload's own record when known,
+    else from the id itself."""
+    minted = uploaded_at or minted_at(media_id)
+    if minted is None:
+        return "at an unknown time (the id is not one X minted in the last 15 days)"
+    age = max(0.0, time.time() - minted)
     return f"{age / 3600:.1f} h ago" if age >= 3600 else f"{age / 60:.0f} min ago"
 
 
-def unknown_media(media_id: str, error: TwitterApiError) -> TwitterRejectedError:
+def unknown_media(media_id: str, error: TwitterApiError, uploaded_at: float | None = None) -> TwitterRejectedError:
     """X refused to describe ``media_id``: say it expired (or belongs to other credentials), and when it was made."""
     return TwitterRejectedError(
         endpoint=error.endpoint,
         http_status=error.http_status,
         title=f"Media {media_id} has expired or is unknown to X",
-        detail=f"it was uploaded {uploaded_ago(media_id)}",
+        detail=f"it was uploaded {uploaded_ago(media_id, uploaded_at)}",
         errors=[{"message": m} for m in (error.detail, *(e.get("message") for e in error.errors)) if m],
         hint="X keeps media only for its expires_after_secs (about 24 h after upload) and only for the uploading "
         "account: upload it again.",

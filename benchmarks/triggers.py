@@ -58,7 +58,7 @@ def run(workdir: Path, count: int = 1000, processing_secs: float = 20, check_aft
             end = time.time() + processing_secs * 5
             every = check_after_secs
             triggers = [
-                MediaProcessingTrigger(media_id=m, end_time=end, first_wait=every, poll_interval=every)
+                MediaProcessingTrigger(media_id=m, end_time=end, poll_at=time.time() + every, poll_interval=every)
                 for m in media_ids
             ]
 

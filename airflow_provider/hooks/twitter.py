@@ -17,17 +17,21 @@ from requests.adapters import HTTPAdapter
 
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.auth import OAuth1Credentials
+from airflow_provider.connection_settings import USER_AGENT, api_base_url, request_timeout
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
 from airflow_provider.get_provider_info import get_provider_info
-from airflow_provider.media import DEFAULT_CHUNK_SIZE, MAX_MEDIA_PER_POST, MediaFile, check_media_ids, iter_chunks
+from airflow_provider.media import DEFAULT_CHUNK_SIZE, MAX_MEDIA_PER_POST, MediaFile, iter_chunks
 from airflow_provider.multipart import SegmentBody
-from airflow_provider.processing import ProcessingStatus, unknown_media
+from airflow_provider.processing import ProcessingStatus, minted_at, unknown_media
 from airflow_provider.progress import UploadProgress
-from airflow_provider.responses import data_of, read_answer, seconds_until
+from airflow_provider.responses import data_of, rate_limit_wait, read_answer
+from airflow_provider.uploaded_media import UploadedMedia, parse_media_list
 
-DEFAULT_API_URL = "https://api.x.com"
-USER_AGENT = "airflow-provider-twitter"
 MAX_ALT_TEXT = 1000
+# The connection test answers in the UI: one attempt, within about this many seconds.
+TEST_CONNECTION_TIMEOUT = 10.0
+# How far back the adoption of a post made by an earlier attempt looks: 10 pages of 100 posts.
+_ADOPTION_PAGES = 10
 
 
 class TwitterHook(BaseHook):
@@ -40,7 +44,8 @@ class TwitterHook(BaseHook):
     jitter; a 429 waits for the rate-limit reset when that is at most ``max_rate_limit_wait`` away.
 
     :param twitter_conn_id: Airflow connection of type ``twitter``.
-    :param timeout: Seconds to wait for X to answer one request (connection extra ``timeout`` overrides).
+    :param timeout: Seconds to wait for X to answer one request; when not given, the connection's extra
+        ``timeout``, else 60.
     :param max_attempts: Attempts per request, the first included, for transient failures.
     :param backoff_initial: First backoff wait in seconds; it doubles each retry, with jitter.
     :param backoff_max: Longest single backoff wait in seconds.
@@ -56,7 +61,7 @@ class TwitterHook(BaseHook):
         self,
         twitter_conn_id: str = default_conn_name,
         *,
-        timeout: float = 60.0,
+        timeout: float | None = None,
         max_attempts: int = 5,
         backoff_initial: float = 1.0,
         backoff_max: float = 30.0,
@@ -105,11 +110,12 @@ class TwitterHook(BaseHook):
 
     @cached_property
     def base_url(self) -> str:
-        return api_base_url(self._connection.host)
+        return api_base_url(self._connection.host, self._connection.port)
 
     @cached_property
     def timeout(self) -> float:
-        return float(self._connection.extra_dejson.get("timeout", self._timeout))
+        """The code's ``timeout`` wins over the connection's, as in Airflow's ``http`` provider."""
+        return request_timeout(self._timeout, self._connection.extra_dejson)
 
     @cached_property
     def session(self) -> requests.Session:
@@ -125,21 +131,28 @@ class TwitterHook(BaseHook):
         return self.session
 
     def test_connection(self) -> tuple[bool, str]:
+        """One ``GET /2/users/me``, answered within about 10 s: the UI, REST API and CLI wait for it.
+
+        Airflow tests a form's values under a temporary connection id, so messages name fields, not the id.
+        """
         try:
-            me = self.get_me()
+            OAuth1Credentials.from_connection(self._connection, conn_label="The connection")
+            answer = self._send("GET", "/2/users/me", timeout=TEST_CONNECTION_TIMEOUT / 2)
+            me = data_of(answer, "GET /2/users/me")
         except Exception as e:
             return False, str(e)
         return True, f"Connected to {self.base_url} as @{me.get('username')} (user id {me.get('id')})."
 
     # -- requests ---------------------------------------------------------------------------------------
 
-    def _send(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
-        """One signed attempt; any failure becomes a ``TwitterApiError``."""
+    def _send(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> dict[str, Any]:
+        """One signed attempt; any failure becomes a ``TwitterApiError``. ``timeout`` applies to connecting and
+        to each wait for data, so a silent host costs at most twice it."""
         endpoint = f"{method} {path}"
         if isinstance(body := kwargs.get("data"), io.IOBase):
             body.seek(0)  # a retry resends the whole body
         try:
-            response = self.session.request(method, self.base_url + path, timeout=self.timeout, **kwargs)
+            response = self.session.request(method, self.base_url + path, timeout=timeout or self.timeout, **kwargs)
         except requests.RequestException as e:
             # The exception's class only: its text may hold the URL and adds nothing to act on.
             raise TwitterApiError(endpoint=endpoint, http_status=None, title=type(e).__name__) from None
@@ -148,14 +161,14 @@ class TwitterHook(BaseHook):
     def _should_retry(self, error: BaseException) -> bool:
         if not isinstance(error, TwitterApiError):
             return False
-        if error.http_status == 429:
-            return seconds_until(error.rate_limit_reset) <= self.max_rate_limit_wait
+        if error.is_rate_limit:
+            return rate_limit_wait(error) <= self.max_rate_limit_wait
         return error.is_transient
 
     def _wait(self, state: tenacity.RetryCallState) -> float:
         error = state.outcome.exception() if state.outcome else None
-        if isinstance(error, TwitterApiError) and error.http_status == 429 and error.rate_limit_reset:
-            return seconds_until(error.rate_limit_reset) + 1.0
+        if isinstance(error, TwitterApiError) and error.is_rate_limit:
+            return rate_limit_wait(error)
         backoff = tenacity.wait_exponential_jitter(initial=self.backoff_initial, max=self.backoff_max)
         return backoff(state)
 
@@ -199,13 +212,15 @@ class TwitterHook(BaseHook):
         path = f"/2/media/upload/{media_id}/finalize"
         return data_of(self.request("POST", path), f"POST {path}")
 
-    def get_upload_status(self, media_id: str) -> dict[str, Any]:
+    def get_upload_status(self, media_id: str, *, uploaded_at: float | None = None) -> dict[str, Any]:
+        """STATUS of media X is processing. X answers it only for such media: for an image, as for an expired id,
+        it answers 400 "Not found" (xdevplatform/xurl#18), raised here as :func:`unknown_media`."""
         params = {"command": "STATUS", "media_id": media_id}
         try:
             return data_of(self.request("GET", "/2/media/upload", params=params), "GET /2/media/upload")
         except TwitterRejectedError as e:
             if e.http_status in (400, 404):
-                raise unknown_media(media_id, e) from None
+                raise unknown_media(media_id, e, uploaded_at) from None
             raise
 
     def create_media_metadata(self, media_id: str, alt_text: str) -> None:
@@ -217,31 +232,46 @@ class TwitterHook(BaseHook):
         return data_of(self.request("GET", "/2/users/me"), "GET /2/users/me")
 
     def create_tweet(
-        self, text: str, media_ids: Sequence[Any] | None = None, *, check_media: bool = True
+        self,
+        text: str,
+        media_ids: Sequence[Any] | None = None,
+        *,
+        check_media: bool = True,
+        earlier_attempt_since: float | None = None,
     ) -> dict[str, Any]:
         """Post once: ``{"id", "text"}`` of the post.
 
-        With ``check_media``, each media's STATUS is read first (see :meth:`check_media_postable`), so that a
-        media still processing, failed, expired or in a forbidden mix gets a clear error and no post is tried.
+        ``media_ids`` takes media ids or uploads' outputs. With ``check_media``, media are checked first (see
+        :meth:`check_media_postable`), so that a media still processing, failed, expired or in a forbidden mix
+        gets a clear error and no post is tried.
 
-        A post whose answer was lost (timeout, 5xx) is retried; if X then calls the retry a duplicate, the
-        post made by the earlier attempt is found on the user's timeline and returned instead.
+        Exactly one post: ``earlier_attempt_since`` (epoch seconds; the task passes it on a retry) says an
+        earlier try may already have posted; a post with media is then looked for first, by its media ids,
+        which X minted for this run alone. A post whose answer was lost within this call is retried; if X calls
+        the retry a duplicate, the earlier attempt's post is looked for and returned.
         """
-        ids = check_media_ids(media_ids or [])
+        media = parse_media_list(media_ids)
+        if not isinstance(text, str):
+            raise TwitterInputError(f"text must be a string, got {type(text).__name__}: pass the post's text.")
+        ids = [m.media_id for m in media]
         if not text.strip() and not ids:
             raise TwitterInputError("A post needs text or media: text is empty and there are no media_ids.")
-        if ids and check_media:
-            self.check_media_postable(ids)
+        if media and check_media:
+            self.check_media_postable(media)
+        if ids and earlier_attempt_since is not None and (post := self.find_own_post(text, ids)):
+            self.log.warning("An earlier try of this task made post %s; using it instead of posting again.", post["id"])
+            return {"id": post["id"], "text": post["text"]}
         body: dict[str, Any] = {"text": text}
         if ids:
             body["media"] = {"media_ids": ids}
-        started = time.time()
+        started = time.time() if earlier_attempt_since is None else earlier_attempt_since
         try:
             return data_of(self.request("POST", "/2/tweets", json=body), "POST /2/tweets")
         except TwitterApiError as e:
             if not _is_duplicate(e):
                 raise
-            if e.attempts > 1 and (post := self._find_own_post(text, ids, since=started)):
+            earlier = e.attempts > 1 or earlier_attempt_since is not None
+            if earlier and (post := self.find_own_post(text, ids, since=started)):
                 self.log.warning("An earlier attempt posted %s although its answer was lost; using it.", post["id"])
                 return {"id": post["id"], "text": post["text"]}
             raise TwitterRejectedError(
@@ -252,10 +282,27 @@ class TwitterHook(BaseHook):
                 hint="Change the text (for example add the date) or skip the task.",
             ) from None
 
-    def check_media_postable(self, media_ids: list[str]) -> None:
-        """Refuse media X would refuse in a post, with the reason: not processed, failed, expired, or a mix."""
-        statuses = [ProcessingStatus.from_media(self.get_upload_status(media_id)) for media_id in media_ids]
-        for status in statuses:
+    def check_media_postable(self, media: Sequence[UploadedMedia]) -> None:
+        """Refuse media X would refuse in a post, with the reason: not processed, failed, expired, or a mix.
+
+        Media the upload reported without processing (images) are judged from the upload's output alone: X has
+        no STATUS for them. For a bare id whose STATUS X refuses, X itself judges the post.
+        """
+        moving: list[str] = []
+        for item in media:
+            if item.processing is False:
+                if item.expired():
+                    raise unknown_media(item.media_id, _expired_locally(item), item.uploaded_at)
+                moving += [item.media_id] if item.is_moving else []
+                continue
+            try:
+                status = ProcessingStatus.from_media(
+                    self.get_upload_status(item.media_id, uploaded_at=item.uploaded_at)
+                )
+            except TwitterRejectedError:
+                if item.processing:
+                    raise
+                continue  # a bare id of an image, or one X no longer knows: the post will tell
             if status.failed:
                 raise TwitterInputError(status.failure)
             if not status.succeeded:
@@ -263,24 +310,38 @@ class TwitterHook(BaseHook):
                     f"Media {status.media_id} is still {status.state}; X refuses it in a post until processing has "
                     "succeeded. Wait for it with MediaProcessingSensor before posting."
                 )
-        moving = [s.media_id for s in statuses if s.is_moving]
-        if moving and len(statuses) > 1:
+            moving += [item.media_id] if status.is_moving or item.is_moving else []
+        if moving and len(media) > 1:
             raise TwitterInputError(
                 f"A post carries one video or GIF, or up to {MAX_MEDIA_PER_POST} images, not both: media "
                 f"{', '.join(moving)} {'is a video or GIF' if len(moving) == 1 else 'are videos or GIFs'} among "
-                f"{len(statuses)} media. Post them separately."
+                f"{len(media)} media. Post them separately."
             )
 
-    def _find_own_post(self, text: str, media_ids: list[str], since: float) -> dict[str, Any] | None:
+    def find_own_post(self, text: str, media_ids: Sequence[str], since: float | None = None) -> dict[str, Any] | None:
+        """The account's post carrying exactly ``media_ids``, or, without media, ``text`` posted since ``since``.
+
+        Media ids are unique to one upload, so a post carrying them is this run's; its text is not compared (X
+        reads a post with media back with a ``https://t.co/...`` link appended). The timeline is read page by
+        page back to when the media were minted (or ``since``), at most 1,000 posts.
+        """
         user_id = self.get_me()["id"]
-        params = {"max_results": 10, "tweet.fields": "created_at,attachments"}
-        posts = self.request("GET", f"/2/users/{user_id}/tweets", params=params).get("data") or []
-        for post in posts:
-            keys = (post.get("attachments") or {}).get("media_keys") or []
-            same_media = sorted(k.rsplit("_", 1)[-1] for k in keys) == sorted(media_ids)
-            made_since = _parse_time(post.get("created_at")) >= since - _CLOCK_SLACK_SECS
-            if post.get("text") == text and same_media and made_since:
-                return post
+        wanted = sorted(media_ids)
+        oldest = min((minted_at(m) or 0.0 for m in media_ids), default=since or 0.0) - _CLOCK_SLACK_SECS
+        params: dict[str, Any] = {"max_results": 100, "tweet.fields": "created_at,attachments"}
+        for _ in range(_ADOPTION_PAGES):
+            page = self.request("GET", f"/2/users/{user_id}/tweets", params=params)
+            posts = page.get("data") or []
+            for post in posts:
+                keys = (post.get("attachments") or {}).get("media_keys") or []
+                if sorted(k.rsplit("_", 1)[-1] for k in keys) != wanted:
+                    continue
+                if wanted or (post.get("text") == text and _parse_time(post.get("created_at")) >= oldest):
+                    return post
+            next_token = (page.get("meta") or {}).get("next_token")
+            if not next_token or not posts or _parse_time(posts[-1].get("created_at")) < oldest:
+                return None
+            params["pagination_token"] = next_token
         return None
 
     # -- composite --------------------------------------------------------------------------------------
@@ -341,14 +402,6 @@ class _UploadAdapter(HTTPAdapter):
         super().init_poolmanager(*args, blocksize=1 << 20, **kwargs)
 
 
-def api_base_url(host: str | None) -> str:
-    """The connection's host when set (emulator, proxy), else ``https://api.x.com``."""
-    host = (host or "").strip().rstrip("/")
-    if not host:
-        return DEFAULT_API_URL
-    return host if "://" in host else f"https://{host}"
-
-
 def _connection_metadata() -> dict[str, Any]:
     (connection_type,) = get_provider_info()["connection-types"]
     return connection_type
@@ -357,6 +410,12 @@ def _connection_metadata() -> dict[str, Any]:
 def check_alt_text(alt_text: str) -> None:
     if len(alt_text) > MAX_ALT_TEXT:
         raise TwitterInputError(f"alt_text is {len(alt_text)} characters; X allows at most {MAX_ALT_TEXT}. Shorten it.")
+
+
+def _expired_locally(media: UploadedMedia) -> TwitterRejectedError:
+    return TwitterRejectedError(
+        endpoint="(checked before posting)", http_status=None, detail=f"it expired at {media.expires_at:.0f} (epoch)"
+    )
 
 
 def _is_duplicate(error: TwitterApiError) -> bool:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -11,9 +10,7 @@ from airflow.providers.common.compat.sdk import BaseOperator
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.media import DEFAULT_CHUNK_SIZE, MAX_SEGMENT_BYTES, MiB, inspect_media_file
-from airflow_provider.processing import ProcessingStatus
-
-NEXT_STATUS_AT_KEY = "next_status_at"
+from airflow_provider.uploaded_media import UploadedMedia
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -40,8 +37,10 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
     :param twitter_conn_id: Connection of type ``twitter``.
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`
         (timeouts, retries).
-    :return: The media id, as a string (the ``return_value`` XCom). The XCom ``next_status_at`` holds the epoch
-        time X advised for the first STATUS check (the upload's end when there is nothing to process).
+    :return: What the next tasks need, as a dict (the ``return_value`` XCom): ``media_id`` (a string),
+        ``media_key``, ``processing`` (whether X is processing it: false for images), ``next_status_at`` (epoch
+        time X advised for the first STATUS check), ``uploaded_at`` and ``expires_at``. Pass it as is to
+        ``MediaProcessingSensor(media_id=...)`` and ``CreateTweetOperator(media_ids=[...])``.
     """
 
     template_fields: Sequence[str] = ("file_path", "media_type", "media_category", "alt_text")
@@ -74,7 +73,7 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         self.twitter_conn_id = twitter_conn_id
         self.hook_params = hook_params or {}
 
-    def execute(self, context: Context) -> str:
+    def execute(self, context: Context) -> dict[str, Any]:
         media = inspect_media_file(self.file_path, self.media_type, self.media_category)
         self.log.info(
             "Uploading %s: %s, %s, %.2f MiB in %d segment(s) of up to %.2f MiB",
@@ -88,12 +87,9 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         final = self.hook.upload_media(
             media, chunk_size=self.chunk_size, parallel_segments=self.parallel_segments, alt_text=self.alt_text
         )
-        status = ProcessingStatus.from_media(final)
-        if status.succeeded:
-            self.log.info("Media %s is ready to post.", status.media_id)
+        uploaded = UploadedMedia.from_finalize(final)
+        if uploaded.processing:
+            self.log.info("Media %s uploaded; X is processing it.", uploaded.media_id)
         else:
-            self.log.info("Media %s uploaded; X is processing it (%s).", status.media_id, status.state)
-        # When X advised asking about processing again: MediaProcessingSensor waits for it before its first poke.
-        next_status_at = time.time() + float(status.check_after_secs or 0)
-        context["ti"].xcom_push(key=NEXT_STATUS_AT_KEY, value=next_status_at)
-        return status.media_id
+            self.log.info("Media %s is ready to post.", uploaded.media_id)
+        return uploaded.to_xcom()

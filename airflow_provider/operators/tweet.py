@@ -20,10 +20,12 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
 
     Media must have finished processing (see :class:`~airflow_provider.sensors.media.MediaProcessingSensor`);
     X refuses the post otherwise, so nothing is ever posted without its media. If the answer to the post is
-    lost and the retry is called a duplicate, the post already made is found and returned: one run, one post.
+    lost, or the task was killed after X accepted the post, the retry finds that post and returns it instead of
+    posting again: one run, one post. For a post with media this is certain (the media ids are this run's own);
+    for text alone, a post with the same text made since the DAG run started is taken as this run's.
 
     :param text: Text of the post. (templated)
-    :param media_ids: Up to 4 media ids, for example ``[upload.output]``. (templated)
+    :param media_ids: Up to 4 uploads' outputs or media ids, for example ``[upload.output]``. (templated)
     :param twitter_conn_id: Connection of type ``twitter``.
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`.
     :return: X's ``data`` for the post: ``{"id": ..., "text": ...}``.
@@ -48,6 +50,10 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
         self.hook_params = hook_params or {}
 
     def execute(self, context: Context) -> dict[str, Any]:
-        post = self.hook.create_tweet(self.text, self.media_ids)
+        earlier_attempt_since = None
+        if context["ti"].try_number > 1:  # an earlier try may have posted before it died
+            started = context["dag_run"].start_date
+            earlier_attempt_since = started.timestamp() if started else 0.0
+        post = self.hook.create_tweet(self.text, self.media_ids, earlier_attempt_since=earlier_attempt_since)
         self.log.info("Posted https://x.com/i/web/status/%s", post["id"])
         return post

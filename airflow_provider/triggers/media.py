@@ -1,4 +1,7 @@
-"""Wait for X's media processing in the triggerer: one event loop can watch thousands of uploads."""
+"""Wait for X's media processing in the triggerer: one event loop can watch thousands of uploads.
+
+The module imports nothing heavy (no requests, tenacity or the hook): the triggerer imports it on its event loop.
+"""
 
 from __future__ import annotations
 
@@ -15,12 +18,13 @@ from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.auth import OAuth1Credentials
+from airflow_provider.connection_settings import USER_AGENT, api_base_url, request_timeout
 from airflow_provider.exceptions import TwitterApiError
-from airflow_provider.hooks.twitter import USER_AGENT, api_base_url
 from airflow_provider.processing import ProcessingStatus
-from airflow_provider.responses import data_of, read_answer, seconds_until
+from airflow_provider.responses import data_of, rate_limit_wait, read_answer
 
 STATUS_PATH = "/2/media/upload"
+DEFAULT_MAX_ATTEMPTS = 5
 
 
 @cache
@@ -32,7 +36,10 @@ def _ssl_context() -> ssl.SSLContext:
 
 class MediaProcessingTrigger(BaseTrigger):
     """
-    Poll STATUS asynchronously, sleeping exactly ``check_after_secs`` between polls, until X is done.
+    Poll STATUS asynchronously at the times X advises, until X is done.
+
+    Every poll is planned as an absolute time (``poll_at`` first, then X's ``check_after_secs`` after each
+    answer), so a trigger restarted on another triggerer polls when X said, not a full wait later.
 
     Yields one JSON event, each naming the ``media_id``: ``{"status": "succeeded", "media": <STATUS data>}``;
     ``{"status": "failed", "message": "X could not process media ...: InvalidMedia: ..."}``;
@@ -41,11 +48,11 @@ class MediaProcessingTrigger(BaseTrigger):
 
     :param media_id: Media to watch.
     :param twitter_conn_id: Connection of type ``twitter``.
-    :param end_time: Epoch seconds after which the trigger gives up.
+    :param poll_at: Epoch seconds of the first poll (X's advice from the sensor's poke or from FINALIZE).
+    :param end_time: Epoch seconds after which the trigger gives up (a last poll is made then).
     :param poll_interval: Wait when X gives no ``check_after_secs``.
-    :param first_wait: Wait before the first poll (X's advice from the sensor's own first poke).
-    :param timeout: Seconds to wait for one answer from X.
-    :param max_attempts: Polls in a row that may fail transiently (5xx, network) before an error event.
+    :param hook_params: The task's ``hook_params``; ``timeout`` (seconds per answer) and ``max_attempts``
+        (polls in a row that may fail transiently before an error event) apply here.
     """
 
     def __init__(
@@ -53,20 +60,18 @@ class MediaProcessingTrigger(BaseTrigger):
         *,
         media_id: str,
         twitter_conn_id: str = DEFAULT_CONN_ID,
+        poll_at: float,
         end_time: float,
         poll_interval: float = 10.0,
-        first_wait: float = 0.0,
-        timeout: float = 60.0,
-        max_attempts: int = 5,
+        hook_params: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
         self.media_id = media_id
         self.twitter_conn_id = twitter_conn_id
+        self.poll_at = poll_at
         self.end_time = end_time
         self.poll_interval = poll_interval
-        self.first_wait = first_wait
-        self.timeout = timeout
-        self.max_attempts = max_attempts
+        self.hook_params = hook_params or {}
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (
@@ -74,11 +79,10 @@ class MediaProcessingTrigger(BaseTrigger):
             {
                 "media_id": self.media_id,
                 "twitter_conn_id": self.twitter_conn_id,
+                "poll_at": self.poll_at,
                 "end_time": self.end_time,
                 "poll_interval": self.poll_interval,
-                "first_wait": self.first_wait,
-                "timeout": self.timeout,
-                "max_attempts": self.max_attempts,
+                "hook_params": self.hook_params,
             },
         )
 
@@ -88,25 +92,29 @@ class MediaProcessingTrigger(BaseTrigger):
     async def _wait_for_processing(self) -> dict[str, Any]:
         try:
             conn = await get_async_connection(self.twitter_conn_id)
-            credentials = OAuth1Credentials.from_connection(conn, await get_async_extra_dejson(conn))
-            url = f"{api_base_url(conn.host)}{STATUS_PATH}"
+            extra = await get_async_extra_dejson(conn)
+            credentials = OAuth1Credentials.from_connection(conn, extra)
+            url = f"{api_base_url(conn.host, conn.port)}{STATUS_PATH}"
+            timeout = request_timeout(self.hook_params.get("timeout"), extra)
+            verify = await asyncio.to_thread(_ssl_context)  # loading the CA bundle would block the event loop
         except Exception as e:
             return {"status": "error", "message": str(e)}
+        max_attempts = int(self.hook_params.get("max_attempts", DEFAULT_MAX_ATTEMPTS))
         failures = 0
-        wait = self.first_wait
+        poll_at = self.poll_at
         headers = {"User-Agent": USER_AGENT}
-        async with httpx.AsyncClient(timeout=self.timeout, headers=headers, verify=_ssl_context()) as client:
+        async with httpx.AsyncClient(timeout=timeout, headers=headers, verify=verify) as client:
             while True:
-                await asyncio.sleep(min(wait, seconds_until(self.end_time)))  # a last poll at the deadline
+                await asyncio.sleep(max(0.0, min(poll_at, self.end_time) - time.time()))  # a last poll at the end
                 try:
                     status = ProcessingStatus.from_media(await self._status(client, credentials, url))
                     failures = 0
                 except TwitterApiError as e:
-                    failures += e.http_status != 429
-                    if e.http_status == 429 and e.rate_limit_reset:
-                        wait = seconds_until(e.rate_limit_reset) + 1
+                    failures += not e.is_rate_limit
+                    if e.is_rate_limit:
+                        wait = rate_limit_wait(e)
                         self.log.warning("Rate limited by X; polling again after the reset, in %.0f s.", wait)
-                    elif e.is_transient and failures < self.max_attempts:
+                    elif e.is_transient and failures < max_attempts:
                         wait = min(2.0**failures, 30.0)
                         self.log.warning("%s; polling again in %.0f s.", e, wait)
                     else:
@@ -120,6 +128,7 @@ class MediaProcessingTrigger(BaseTrigger):
                     self.log.info("%s; polling again in %.1f s.", status.describe().capitalize(), wait)
                 if time.time() >= self.end_time:
                     return {"status": "timeout", "message": f"media {self.media_id} still processing at the timeout"}
+                poll_at = time.time() + wait
 
     async def _status(self, client: httpx.AsyncClient, credentials: OAuth1Credentials, url: str) -> dict[str, Any]:
         endpoint = f"GET {STATUS_PATH}"

@@ -46,12 +46,13 @@ class TimedSensor(MediaProcessingSensor):
 
 
 @task
-def blocking_wait(media_id: str) -> None:
+def blocking_wait(upload: dict[str, Any]) -> None:
     """tweepy's ``chunked_upload`` loop: sleep as advised while pending or in progress."""
     from airflow_provider.hooks.twitter import TwitterHook
 
     with in_slot("blocking"):
         hook = TwitterHook()
+        media_id = upload["media_id"]
         info = hook.get_upload_status(media_id).get("processing_info") or {}
         while info.get("state") in ("pending", "in_progress") and "error" not in info:
             time.sleep(info["check_after_secs"])

@@ -10,8 +10,12 @@ if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
 
 
-def task_context(first_poke: dt.datetime | None = None) -> Context:
-    """A context whose ``ti`` says when the first try's first poke was (None: this is the first poke)."""
-    ti = mock.Mock()
+def task_context(
+    first_poke: dt.datetime | None = None, try_number: int = 1, run_started: dt.datetime | None = None
+) -> Context:
+    """A context whose ``ti`` says when the first try's first poke was (None: this is the first poke), and which
+    try this is; ``dag_run`` says when the run started."""
+    ti = mock.Mock(try_number=try_number)
     ti.get_first_reschedule_date.return_value = first_poke
-    return cast("Context", {"ti": ti})
+    dag_run = mock.Mock(start_date=run_started)
+    return cast("Context", {"ti": ti, "dag_run": dag_run})

@@ -53,8 +53,11 @@ def test_provider_info_names_the_hook() -> None:
     assert {name: f["label"] for name, f in fields.items()} == {
         "access_token": "Access Token",
         "access_token_secret": "Access Token Secret",
+        "timeout": "Timeout (seconds)",
     }
-    assert fields["access_token_secret"]["schema"]["format"] == "password"
+    assert fields["access_token"]["schema"]["format"] == fields["access_token_secret"]["schema"]["format"] == "password"
+    (triggers,) = get_provider_info()["triggers"]
+    assert triggers["python-modules"] == ["airflow_provider.triggers.media"]
 
 
 @pytest.mark.parametrize(
@@ -329,14 +332,35 @@ class TestCreateTweet:
     def test_expired_media_names_id_and_age(self, hook: TwitterHook, fake_x: FakeX) -> None:
         media_id = snowflake(hours_ago=25)
         fake_x.routes.clear()
-        fake_x.on(
-            "GET", "/2/media/upload", (400, {"title": "Invalid Request", "detail": f"Media {media_id} has expired."})
-        )
+        fake_x.on("GET", "/2/media/upload", (400, {"errors": [{"message": "BadRequest: Not found"}]}))
+        uploaded = {"media_id": media_id, "media_key": f"7_{media_id}", "processing": True}
         with pytest.raises(TwitterRejectedError) as err:
-            hook.create_tweet("hi", [media_id])
+            hook.create_tweet("hi", [uploaded])
         assert f"Media {media_id} has expired or is unknown to X" in str(err.value)
         assert "uploaded 25.0 h ago" in str(err.value)
         assert fake_x.sent("POST") == []
+
+    def test_image_is_posted_without_asking_status(self, hook: TwitterHook, fake_x: FakeX) -> None:
+        """X has no STATUS for media it does not process: it answers 400 "Not found" (xdevplatform/xurl#18)."""
+        fake_x.routes.clear()
+        fake_x.on("POST", "/2/tweets", (201, {"data": {"id": "1800", "text": "hi"}}))
+        images = [{"media_id": str(n), "media_key": f"3_{n}", "processing": False} for n in (11, 12)]
+        assert hook.create_tweet("hi", images) == {"id": "1800", "text": "hi"}
+        assert [r.method for r in fake_x.requests] == ["POST"]
+        assert json.loads(fake_x.sent("POST", "/2/tweets")[0].body or b"")["media"] == {"media_ids": ["11", "12"]}
+
+    def test_bare_id_without_status_is_left_to_x(self, hook: TwitterHook, fake_x: FakeX) -> None:
+        fake_x.routes.clear()
+        fake_x.on("GET", "/2/media/upload", (400, {"errors": [{"message": "BadRequest: Not found"}]}))
+        fake_x.on("POST", "/2/tweets", (201, {"data": {"id": "1801", "text": "hi"}}))
+        assert hook.create_tweet("hi", ["11"]) == {"id": "1801", "text": "hi"}
+
+    def test_expired_image_refused_without_a_request(self, hook: TwitterHook, fake_x: FakeX) -> None:
+        fake_x.routes.clear()
+        image = {"media_id": "11", "media_key": "3_11", "processing": False, "expires_at": time.time() - 1}
+        with pytest.raises(TwitterRejectedError, match="Media 11 has expired"):
+            hook.create_tweet("hi", [image])
+        assert fake_x.requests == []
 
     def test_video_with_images_refused(self, hook: TwitterHook, fake_x: FakeX) -> None:
         fake_x.routes.clear()
@@ -357,7 +381,7 @@ class TestCreateTweet:
             ("   ", None, "text is empty"),
             ("hi", ["1", "2", "3", "4", "5"], "at most 4"),
             ("hi", ["12a"], "'12a' is not an X media id"),
-            ("hi", [None], "'None' is not an X media id"),
+            ("hi", [None], "media_ids must be a media id string or the output of MediaUploadOperator"),
             ("hi", "123", "must be a list"),
         ],
     )

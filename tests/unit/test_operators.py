@@ -19,7 +19,7 @@ def _conn(twitter_conn: dict[str, object]) -> None:
     pass
 
 
-def test_upload_returns_media_id_as_string(fake_x: FakeX) -> None:
+def test_upload_returns_what_the_next_tasks_need(fake_x: FakeX) -> None:
     fake_x.on("POST", "/2/media/upload/initialize", (200, {"data": {"id": 1880028106020515840}}))
     fake_x.on("POST", "/2/media/upload/1880028106020515840/append", (200, {"data": {}}))
     finalize = {"data": {"id": "1880028106020515840", "processing_info": {"state": "pending", "check_after_secs": 1}}}
@@ -27,10 +27,10 @@ def test_upload_returns_media_id_as_string(fake_x: FakeX) -> None:
     op = MediaUploadOperator(task_id="upload", file_path=str(SAMPLE_VIDEO), chunk_size=16 * 1024)
     context = task_context()
     before = time.time()
-    media_id = op.execute(context)
-    assert media_id == "1880028106020515840"
-    (call,) = context["ti"].xcom_push.call_args_list  # type: ignore[attr-defined]
-    assert call.kwargs["key"] == "next_status_at" and before + 1 <= call.kwargs["value"] <= time.time() + 1
+    uploaded = op.execute(context)
+    assert (uploaded["media_id"], uploaded["processing"]) == ("1880028106020515840", True)
+    assert before + 1 <= uploaded["next_status_at"] <= time.time() + 1
+    assert before <= uploaded["uploaded_at"] <= time.time()
     size = SAMPLE_VIDEO.stat().st_size
     assert len(fake_x.sent("POST", "/2/media/upload/1880028106020515840/append")) == -(-size // (16 * 1024))
 

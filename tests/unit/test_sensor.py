@@ -34,7 +34,7 @@ def status(state: str | None, **info: Any) -> tuple[int, dict[str, Any]]:
 
 
 def sensor(**kwargs: Any) -> MediaProcessingSensor:
-    return MediaProcessingSensor(task_id="wait", media_id="1234", **kwargs)
+    return MediaProcessingSensor(task_id="wait", **{"media_id": "1234", **kwargs})
 
 
 @pytest.fixture(autouse=True)
@@ -42,12 +42,34 @@ def _conn(twitter_conn: dict[str, object]) -> None:
     pass
 
 
+def receipt(**fields: Any) -> dict[str, Any]:
+    """What MediaUploadOperator returns for a video X is processing."""
+    return {"media_id": "1234", "media_key": "7_1234", "processing": True, **fields}
+
+
 @time_machine.travel(NOW, tick=False)
 def test_next_poke_when_x_advises(fake_x: FakeX) -> None:
-    fake_x.on("GET", STATUS, status("in_progress", check_after_secs=7, progress_percent=40))
+    fake_x.on("GET", STATUS, status("in_progress", check_after_secs=30, progress_percent=40))
     with pytest.raises(AirflowRescheduleException) as exc:
         sensor().execute(task_context())
-    assert exc.value.reschedule_date == NOW + dt.timedelta(seconds=7)
+    assert exc.value.reschedule_date == NOW + dt.timedelta(seconds=30)
+
+
+@time_machine.travel(NOW, tick=False)
+def test_reschedules_no_sooner_than_the_minimum(fake_x: FakeX) -> None:
+    """A reschedule due within seconds runs into apache/airflow#71172: short advice waits the minimum instead."""
+    fake_x.on("GET", STATUS, status("in_progress", check_after_secs=2), status("in_progress", check_after_secs=2))
+    with pytest.raises(AirflowRescheduleException) as exc:
+        sensor().execute(task_context())
+    assert exc.value.reschedule_date == NOW + dt.timedelta(seconds=15)
+    with pytest.raises(AirflowRescheduleException) as exc:
+        sensor(min_reschedule_interval=5).execute(task_context())
+    assert exc.value.reschedule_date == NOW + dt.timedelta(seconds=5)
+
+
+def test_retries_a_try_lost_to_the_scheduler_by_default() -> None:
+    assert (sensor().retries, sensor().retry_delay) == (3, dt.timedelta(seconds=15))
+    assert sensor(retries=0).retries == 0
 
 
 @time_machine.travel(NOW, tick=False)
@@ -136,47 +158,70 @@ def test_bad_media_id_sends_nothing(fake_x: FakeX) -> None:
 
 def test_defaults() -> None:
     s = sensor()
-    assert (s.mode, s.timeout, s.template_fields) == ("reschedule", 3600, ("media_id", "not_before"))
+    assert (s.mode, s.timeout, s.template_fields) == ("reschedule", 3600, ("media_id",))
 
 
-def test_waits_for_finalize_advice_from_upload_output() -> None:
-    from airflow.providers.common.compat.sdk import DAG
+class TestUploadOutput:
+    """What the upload returns tells the sensor whether to ask X at all, when first, and when the window began."""
 
-    from airflow_provider.operators.media import MediaUploadOperator
+    def test_media_x_does_not_process_is_done_without_a_request(self, fake_x: FakeX) -> None:
+        image = {"media_id": "1234", "media_key": "3_1234", "processing": False}
+        assert sensor(media_id=image).execute(task_context())["media_id"] == "1234"
+        assert sensor(media_id=image, deferrable=True).execute(task_context())["media_id"] == "1234"
+        assert fake_x.requests == []
 
-    with DAG(dag_id="d", schedule=None):
-        upload = MediaUploadOperator(task_id="upload", file_path="x.mp4")
-        wait = MediaProcessingSensor(task_id="wait", media_id=upload.output)  # type: ignore[arg-type]
-    assert wait.not_before.operator is upload and wait.not_before.key == "next_status_at"
-    assert sensor(not_before=5.0).not_before == 5.0 and sensor().not_before is None
-
-
-class TestNotBefore:
     @time_machine.travel(NOW, tick=False)
-    def test_reschedule_mode_reschedules_without_poking(self, fake_x: FakeX) -> None:
+    def test_long_advice_reschedules_without_poking(self, fake_x: FakeX) -> None:
         with pytest.raises(AirflowRescheduleException) as exc:
-            sensor(not_before=NOW.timestamp() + 4).execute(task_context())
-        assert exc.value.reschedule_date == NOW + dt.timedelta(seconds=4)
+            sensor(media_id=receipt(next_status_at=NOW.timestamp() + 20)).execute(task_context())
+        assert exc.value.reschedule_date == NOW + dt.timedelta(seconds=20)
         assert fake_x.requests == []
 
     @time_machine.travel(NOW, tick=False)
     def test_past_advice_pokes_at_once(self, fake_x: FakeX) -> None:
         fake_x.on("GET", STATUS, status("succeeded"))
-        assert sensor(not_before=NOW.timestamp() - 1).execute(task_context())["id"] == "1234"
+        assert sensor(media_id=receipt(next_status_at=NOW.timestamp() - 1)).execute(task_context())["id"] == "1234"
 
-    def test_poke_mode_sleeps_first(self, fake_x: FakeX) -> None:
+    @pytest.mark.parametrize("mode", ["poke", "reschedule"])
+    def test_short_advice_is_slept_in_the_slot(self, fake_x: FakeX, mode: str) -> None:
         fake_x.on("GET", STATUS, status("succeeded"))
         with mock.patch("airflow_provider.sensors.media.time") as clock:
             clock.time.return_value = 1000.0
-            sensor(mode="poke", not_before=1003.0).execute(task_context())
+            sensor(mode=mode, media_id=receipt(next_status_at=1003.0, uploaded_at=999.0)).execute(task_context())
         clock.sleep.assert_called_once_with(3.0)
         assert len(fake_x.requests) == 1
 
     @time_machine.travel(NOW, tick=False)
     def test_deferrable_defers_at_once_with_the_advice(self, fake_x: FakeX) -> None:
         with pytest.raises(TaskDeferred) as exc:
-            sensor(deferrable=True, not_before=NOW.timestamp() + 4).execute(task_context())
-        assert exc.value.trigger.first_wait == 4
+            sensor(deferrable=True, media_id=receipt(next_status_at=NOW.timestamp() + 4)).execute(task_context())
+        assert exc.value.trigger.poll_at == NOW.timestamp() + 4
+        assert fake_x.requests == []
+
+    @time_machine.travel(NOW, tick=False)
+    def test_timeout_counts_from_the_upload_across_tries(self, fake_x: FakeX) -> None:
+        """A new try (after a lost one) keeps the window: it began when the upload ended."""
+        fake_x.on("GET", STATUS, status("in_progress", check_after_secs=5))
+        uploaded = receipt(uploaded_at=NOW.timestamp() - 601)
+        with pytest.raises(AirflowSensorTimeout, match="still processing 600 s after its upload"):
+            sensor(timeout=600, media_id=uploaded).execute(task_context(first_poke=None))
+
+    @time_machine.travel(NOW, tick=False)
+    def test_id_x_no_longer_knows_fails_naming_its_age(self, fake_x: FakeX) -> None:
+        fake_x.on("GET", STATUS, (400, {"errors": [{"message": "BadRequest: Not found"}], "title": "Invalid Request"}))
+        uploaded = receipt(uploaded_at=NOW.timestamp() - 25 * 3600)
+        with pytest.raises(AirflowFailException, match=r"Media 1234 has expired or is unknown.*25\.0 h ago"):
+            sensor(media_id=uploaded).execute(task_context())
+
+    def test_bare_id_without_status_has_nothing_to_wait_for(self, fake_x: FakeX) -> None:
+        """X answers STATUS 400 "Not found" for images (xdevplatform/xurl#18): a bare id cannot tell, so no wait."""
+        fake_x.on("GET", STATUS, (400, {"errors": [{"message": "BadRequest: Not found"}], "title": "Invalid Request"}))
+        assert sensor().execute(task_context())["media_id"] == "1234"
+
+    @pytest.mark.parametrize("bad", [None, 1.5, ["1234"], {"id": "1234"}])
+    def test_bad_media_id_is_named(self, fake_x: FakeX, bad: Any) -> None:
+        with pytest.raises(TwitterInputError, match="media_id"):
+            sensor(media_id=bad).execute(task_context())
         assert fake_x.requests == []
 
 
@@ -185,10 +230,11 @@ class TestDeferrable:
     def test_defers_after_one_inline_poke(self, fake_x: FakeX) -> None:
         fake_x.on("GET", STATUS, status("pending", check_after_secs=4))
         with pytest.raises(TaskDeferred) as exc:
-            sensor(deferrable=True, timeout=900, poke_interval=6).execute(task_context())
+            sensor(deferrable=True, timeout=900, poke_interval=6, hook_params={"timeout": 9}).execute(task_context())
         trigger = exc.value.trigger
         assert isinstance(trigger, MediaProcessingTrigger)
-        assert (trigger.media_id, trigger.first_wait, trigger.poll_interval) == ("1234", 4, 6)
+        assert (trigger.media_id, trigger.poll_at, trigger.poll_interval) == ("1234", NOW.timestamp() + 4, 6)
+        assert trigger.hook_params == {"timeout": 9}
         assert trigger.end_time == NOW.timestamp() + 900
         assert exc.value.method_name == "execute_complete"
         assert len(fake_x.requests) == 1
@@ -227,7 +273,7 @@ class TestDeferrable:
                 AirflowFailException,
                 "InvalidMedia: Bad",
             ),
-            ({"status": "timeout"}, AirflowSensorTimeout, "still processing after the timeout"),
+            ({"status": "timeout"}, AirflowSensorTimeout, "still processing 3600 s after its upload"),
             ({"status": "error", "message": "X API GET ... HTTP 401"}, AirflowException, "HTTP 401"),
             (None, AirflowException, "without an event"),
         ],

@@ -58,7 +58,9 @@ def x_answers(monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, object]) 
 
 
 def trigger(**kwargs: Any) -> MediaProcessingTrigger:
-    return MediaProcessingTrigger(**{"media_id": "1234", "end_time": time.time() + 600, **kwargs})
+    return MediaProcessingTrigger(
+        **{"media_id": "1234", "poll_at": time.time(), "end_time": time.time() + 600, **kwargs}
+    )
 
 
 async def first_event(t: MediaProcessingTrigger) -> dict[str, Any]:
@@ -70,11 +72,12 @@ async def first_event(t: MediaProcessingTrigger) -> dict[str, Any]:
 
 
 def test_serialize_round_trip() -> None:
-    t = trigger(twitter_conn_id="x_prod", poll_interval=7, first_wait=3)
+    t = trigger(twitter_conn_id="x_prod", poll_interval=7, poll_at=1234.5, hook_params={"timeout": 5})
     classpath, kwargs = t.serialize()
     assert classpath == "airflow_provider.triggers.media.MediaProcessingTrigger"
     assert MediaProcessingTrigger(**kwargs).serialize() == (classpath, kwargs)
-    assert kwargs["twitter_conn_id"] == "x_prod" and kwargs["first_wait"] == 3
+    assert kwargs["twitter_conn_id"] == "x_prod" and kwargs["poll_at"] == 1234.5
+    assert kwargs["hook_params"] == {"timeout": 5}
 
 
 async def test_sleeps_exactly_as_advised(x_answers: Callable[..., list[httpx.Request]]) -> None:
@@ -85,7 +88,7 @@ async def test_sleeps_exactly_as_advised(x_answers: Callable[..., list[httpx.Req
         status("succeeded", progress_percent=100),
         sleeps=sleeps,
     )
-    event = await first_event(trigger(first_wait=2))
+    event = await first_event(trigger(poll_at=time.time() + 2))
     assert event == {
         "media_id": "1234",
         "status": "succeeded",
@@ -95,6 +98,28 @@ async def test_sleeps_exactly_as_advised(x_answers: Callable[..., list[httpx.Req
     assert [dict(r.url.params) for r in seen] == [{"command": "STATUS", "media_id": "1234"}] * 3
     nonces = {r.headers["Authorization"].split("oauth_nonce=")[1].split(",")[0] for r in seen}
     assert len(nonces) == 3  # every poll signed anew
+
+
+async def test_restarted_trigger_polls_at_the_time_x_advised(x_answers: Callable[..., list[httpx.Request]]) -> None:
+    """Polls are planned as absolute times: a trigger restarted after its poll time polls at once."""
+    sleeps: list[float] = []
+    x_answers(status("succeeded"), sleeps=sleeps)
+    assert (await first_event(trigger(poll_at=time.time() - 30)))["status"] == "succeeded"
+    assert sleeps == [0]
+
+
+def test_module_imports_nothing_heavy() -> None:
+    """The triggerer imports trigger modules on its event loop: no requests or hook (Airflow brings tenacity)."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, airflow_provider.triggers.media; "
+        "print(sorted(m for m in ('requests', 'requests_oauthlib', 'airflow_provider.hooks.twitter') "
+        "if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]"
 
 
 async def test_failed_processing_event(x_answers: Callable[..., list[httpx.Request]]) -> None:
@@ -116,7 +141,7 @@ async def test_timeout_event_after_a_last_poll_at_the_deadline(x_answers: Callab
 
 async def test_transient_errors_retried_then_error(x_answers: Callable[..., list[httpx.Request]]) -> None:
     seen = x_answers(httpx.ConnectError("refused"), httpx.Response(503, json={"title": "Service Unavailable"}))
-    event = await first_event(trigger(max_attempts=3))
+    event = await first_event(trigger(hook_params={"max_attempts": 3}))
     assert event["status"] == "error" and "HTTP 503" in event["message"]
     assert len(seen) == 3
 
