@@ -1,7 +1,9 @@
 """v1.1 chunked upload (``/1.1/media/upload.json``), a thin adapter over the same state as v2.
 
 Kept for clients such as tweepy 4.x ``API.chunked_upload``: same rules, v1.1 shapes (INIT 202, APPEND 204 with
-an empty body, integer ``media_id`` plus ``media_id_string``, errors as ``{"request", "error"}``).
+an empty body, integer ``media_id`` plus ``media_id_string``, errors as ``{"request", "error"}``, STATUS of media
+without processing 404 as plhery/node-twitter-api-v2#336 saw, and a rate-limited 429 as
+``{"errors": [{"code": 88, "message": "Rate limit exceeded"}]}``, DOCS fundamentals/rate-limits.mdx).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from airflow_provider.emulator.context import EmulatorContext
-from airflow_provider.emulator.errors import ApiError, InvalidRequest
+from airflow_provider.emulator.errors import ApiError, InvalidRequest, MediaNotFound, RateLimited
 from airflow_provider.emulator.payload import Payload, form_int, read_payload
 from airflow_provider.emulator.pipeline import answer
 from airflow_provider.emulator.problems import v2_error
@@ -24,10 +26,16 @@ UPLOAD_PATH = "/1.1/media/upload.json"
 COMMAND_ENDPOINTS = {"INIT": "initialize", "APPEND": "append", "FINALIZE": "finalize", "STATUS": "status"}
 
 
-def _v1_error(exc: ApiError) -> Response:
+def _v1_error(exc: ApiError, account_id: str) -> Response:
     if isinstance(exc, InvalidRequest):
-        return JSONResponse({"request": UPLOAD_PATH, "error": str(exc)}, status_code=400)
-    return v2_error(exc)
+        return JSONResponse(
+            {"request": UPLOAD_PATH, "error": str(exc)}, status_code=404 if isinstance(exc, MediaNotFound) else 400
+        )
+    if isinstance(exc, RateLimited):
+        return JSONResponse(
+            {"errors": [{"code": 88, "message": "Rate limit exceeded"}]}, status_code=429, headers=exc.headers
+        )
+    return v2_error(exc, account_id)
 
 
 def _media(view: MediaView, *, initialized: bool = False) -> dict[str, Any]:

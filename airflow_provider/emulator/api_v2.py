@@ -1,4 +1,7 @@
-"""The X API v2 endpoints: chunked media upload, alt text, posts and the user lookups a client needs."""
+"""The X API v2 endpoints: chunked media upload, alt text, posts and the lookups a client needs.
+
+JSON bodies are checked against X's OpenAPI schemas first (see :mod:`schemas`), as X's gateway does.
+"""
 
 from __future__ import annotations
 
@@ -13,7 +16,8 @@ from airflow_provider.emulator.context import EmulatorContext
 from airflow_provider.emulator.errors import InvalidRequest, int_in_range
 from airflow_provider.emulator.payload import Payload, form_int, read_payload
 from airflow_provider.emulator.pipeline import answer
-from airflow_provider.emulator.problems import v2_error
+from airflow_provider.emulator.problems import PROBLEMS, v2_error
+from airflow_provider.emulator.schemas import APPEND, CREATE_POST, INITIALIZE, METADATA, validate
 from airflow_provider.emulator.state import MediaView, Post, iso_timestamp
 
 Action = Callable[[EmulatorContext, Request, Payload], Response]
@@ -25,7 +29,7 @@ def media_data(view: MediaView) -> dict[str, Any]:
 
 
 def _initialize(context: EmulatorContext, request: Request, payload: Payload) -> Response:
-    body = payload.object()
+    body = validate(INITIALIZE, payload.json_object())
     view = context.state.initialize(
         body.get("media_type"),
         body.get("total_bytes"),
@@ -39,8 +43,16 @@ def _initialize(context: EmulatorContext, request: Request, payload: Payload) ->
 
 
 def _append(context: EmulatorContext, request: Request, payload: Payload) -> Response:
-    index = form_int(payload.object().get("segment_index"))
-    expires_at = context.state.append(request.path_params["media_id"], index, payload.segment())
+    """Multipart (``media`` file part) or JSON (base64 ``media``), per OAS AppendMediaUploadRequest."""
+    if payload.mime == "multipart/form-data":
+        fields = payload.object()
+        body = {**fields, "segment_index": form_int(fields.get("segment_index"))}
+        if payload.media is not None:
+            body["media"] = "<file>"
+        validate(APPEND, {name: value for name, value in body.items() if value is not None})
+    else:
+        body = validate(APPEND, payload.json_object())
+    expires_at = context.state.append(request.path_params["media_id"], body["segment_index"], payload.segment())
     return JSONResponse({"data": {"expires_at": int(expires_at)}})
 
 
@@ -59,22 +71,18 @@ def _status(context: EmulatorContext, request: Request, payload: Payload) -> Res
 
 
 def _metadata(context: EmulatorContext, request: Request, payload: Payload) -> Response:
-    body = payload.object()
-    media_id, metadata = body.get("id"), body.get("metadata")
-    if not isinstance(media_id, str) or not isinstance(metadata, dict):
-        raise InvalidRequest(
-            'The body must be {"id": "<media id>", "metadata": {"alt_text": {"text": "..."}}}.', {"id": [media_id]}
-        )
-    alt_text = metadata.get("alt_text")
-    context.state.set_alt_text(media_id, alt_text.get("text") if isinstance(alt_text, dict) else None)
-    return JSONResponse({"data": {"associated_metadata": True, "id": media_id}})
+    body = validate(METADATA, payload.json_object())
+    alt_text = body.get("metadata", {}).get("alt_text")
+    if alt_text is None:
+        raise InvalidRequest("`metadata.alt_text` is the metadata the emulator stores.", {"metadata": []})
+    context.state.set_alt_text(body["id"], alt_text["text"])
+    return JSONResponse({"data": {"associated_metadata": True, "id": body["id"]}})
 
 
 def _create_tweet(context: EmulatorContext, request: Request, payload: Payload) -> Response:
-    body = payload.object()
-    media = body.get("media")
-    media_ids = media.get("media_ids", []) if isinstance(media, dict) else media
-    post = context.state.create_post(body.get("text"), media_ids)
+    """The answer repeats the text as sent; whether X's adds the media's t.co link here is not documented."""
+    body = validate(CREATE_POST, payload.json_object())
+    post = context.state.create_post(body.get("text", ""), body.get("media", {}).get("media_ids", []))
     return JSONResponse(
         {"data": {"id": post.id, "text": post.text, "edit_history_tweet_ids": [post.id]}}, status_code=201
     )
@@ -88,7 +96,7 @@ def _users_me(context: EmulatorContext, request: Request, payload: Payload) -> R
 def _post_json(post: Post) -> dict[str, Any]:
     data: dict[str, Any] = {
         "id": post.id,
-        "text": post.text,
+        "text": post.shown_text,
         "created_at": iso_timestamp(post.created_at),
         "edit_history_tweet_ids": [post.id],
     }
@@ -110,6 +118,27 @@ def _user_tweets(context: EmulatorContext, request: Request, payload: Payload) -
     return JSONResponse({"data": [_post_json(post) for post in posts], "meta": meta})
 
 
+def _tweet(context: EmulatorContext, request: Request, payload: Payload) -> Response:
+    """One of the user's posts; any other id is X's partial error, a 200 with ``errors`` (DOCS
+    x-api/fundamentals/response-codes-and-errors.mdx, "Partial errors")."""
+    post_id = request.path_params["post_id"]
+    if not post_id.isdigit() or len(post_id) > 19:
+        raise InvalidRequest(f"The `id` query parameter value [{post_id}] is not valid", {"id": [post_id]})
+    post = context.state.post(post_id)
+    if post is not None:
+        return JSONResponse({"data": _post_json(post)})
+    error = {
+        "value": post_id,
+        "detail": f"Could not find tweet with id: [{post_id}].",
+        "title": "Not Found Error",
+        "resource_type": "tweet",
+        "parameter": "id",
+        "resource_id": post_id,
+        "type": f"{PROBLEMS}resource-not-found",
+    }
+    return JSONResponse({"errors": [error]})
+
+
 def _endpoint(context: EmulatorContext, endpoint: str, action: Action) -> Callable[[Request], Awaitable[Response]]:
     async def handle(request: Request) -> Response:
         payload = await read_payload(request)
@@ -126,6 +155,7 @@ def routes(context: EmulatorContext) -> list[Route]:
         ("GET", "/2/media/upload", "status", _status),
         ("POST", "/2/media/metadata", "metadata", _metadata),
         ("POST", "/2/tweets", "tweets", _create_tweet),
+        ("GET", "/2/tweets/{post_id}", "tweet", _tweet),
         ("GET", "/2/users/me", "users_me", _users_me),
         ("GET", "/2/users/{user_id}/tweets", "user_tweets", _user_tweets),
     ]

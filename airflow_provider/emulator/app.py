@@ -29,8 +29,9 @@ async def _http_error(request: Request, exc: Exception) -> Response:
 class EmulatorApp(Starlette):
     """Starlette plus a request log: every non-admin request is recorded with its final status.
 
-    Recording happens here, outside Starlette's own middleware, because only the server's raw ``send`` leads to
-    the connection that ``drop`` faults close. Query parameters named ``oauth_*`` are never recorded.
+    A refused request's entry has the emulator's ``reason``, since X's answer often does not say why. Recording
+    happens here, outside Starlette's own middleware, because only the server's raw ``send`` leads to the
+    connection that ``drop`` faults close. Query parameters named ``oauth_*`` are never recorded.
     """
 
     def __init__(self, context: EmulatorContext) -> None:
@@ -54,6 +55,7 @@ class EmulatorApp(Starlette):
             "at": self.context.state.clock(),
             "endpoint": None,
             "fault": None,
+            "reason": None,
         }
         scope[RECORD_KEY] = record
 

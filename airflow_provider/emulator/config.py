@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from airflow_provider.emulator.faults import Fault
+from airflow_provider.emulator.ratelimits import WINDOW_SECS, RateLimit
 
 DEFAULT_API_KEY = "emulator-api-key"
 DEFAULT_API_KEY_SECRET = "emulator-api-key-secret"
@@ -23,6 +24,10 @@ class EmulatorConfig:
     ``stuck_error`` makes failed media report ``in_progress`` with an ``error`` (as X has been seen doing),
     ``latency_ms`` delays every X API answer, ``oauth_window_secs`` is the accepted ``oauth_timestamp`` skew
     and ``faults`` the fault plan installed at start-up.
+
+    ``rate_limits`` override X's per-endpoint limits (e.g. a tiny one in a test), ``rate_limit_window_secs`` is
+    the window length; ``min_video_secs``/``max_video_secs`` bound a video's duration (a standard account's);
+    ``out_of_credits`` and ``usage_capped`` put the account in those billing states from the start.
     """
 
     api_key: str = DEFAULT_API_KEY
@@ -39,11 +44,24 @@ class EmulatorConfig:
     latency_ms: float = 0.0
     oauth_window_secs: int = 300
     faults: tuple[Fault, ...] = ()
+    rate_limits: tuple[RateLimit, ...] = ()
+    rate_limit_window_secs: int = WINDOW_SECS
+    min_video_secs: float = 0.5
+    max_video_secs: float = 140.0
+    out_of_credits: bool = False
+    usage_capped: bool = False
 
     def __post_init__(self) -> None:
         if not self.user_id.isdigit():
             raise ValueError(f"user_id must be numeric, got {self.user_id!r}")
         if self.processing_secs < 0 or self.latency_ms < 0:
             raise ValueError("processing_secs and latency_ms must not be negative")
-        if self.check_after_secs <= 0 or self.expires_after_secs <= 0 or self.oauth_window_secs <= 0:
-            raise ValueError("check_after_secs, expires_after_secs and oauth_window_secs must be positive")
+        if (
+            min(self.check_after_secs, self.expires_after_secs, self.oauth_window_secs, self.rate_limit_window_secs)
+            <= 0
+        ):
+            raise ValueError(
+                "check_after_secs, expires_after_secs, oauth_window_secs and rate_limit_window_secs must be positive"
+            )
+        if not 0 <= self.min_video_secs <= self.max_video_secs:
+            raise ValueError("min_video_secs must be between 0 and max_video_secs")

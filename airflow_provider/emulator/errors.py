@@ -1,38 +1,86 @@
-"""Failures the emulated API reports, independent of how v2 or v1.1 render them."""
+"""Failures the emulated API reports, independent of how v2 or v1.1 render them.
+
+Each carries X's wording where a source shows it, and a ``reason``: the emulator's own explanation, which X does not
+send. The reason goes to the admin request log (``GET /_emulator/requests``) so tests can see why a call failed.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
+# X's message when a post's media cannot be used (abraham/twitteroauth#1222, tweepy/tweepy#2016, plhery#501).
 INVALID_MEDIA_IDS = "Your media IDs are invalid."
+# STATUS of media that never entered processing (images; xdevplatform/xurl#18).
+MEDIA_NOT_FOUND = "BadRequest: Not found"
+# Over-long post text (tweepy output in gundogan8/FotBot#22; node-twitter-api-v2 users match errors[0].message).
+TEXT_TOO_LONG = (
+    "Your Tweet text is too long. For more information on how Twitter determines text length see "
+    "https://github.com/twitter/twitter-text."
+)
+# Non-JSON body on a JSON endpoint (abraham/twitteroauth#1082, #1194; atymic/twitter#419).
+NOT_JSON = "Requests with bodies must have content-type of application/json."
+DUPLICATE_CONTENT = "You are not allowed to create a Tweet with duplicate content."
 
 
 class ApiError(Exception):
-    """A request X would refuse."""
+    """A request X would refuse; ``str(exc)`` is the reason logged by the emulator."""
 
 
 class InvalidRequest(ApiError):
-    """400: one or more parameters are invalid; ``errors`` follows X's ``errors[]`` entries."""
+    """400 invalid-request with one ``errors[]`` entry shaped as X sends it.
 
-    def __init__(self, message: str, parameters: dict[str, Any] | None = None) -> None:
-        super().__init__(message)
-        self.errors: list[dict[str, Any]] = [{"message": message, "parameters": parameters or {}}]
+    ``parameters`` is left out when X's answer has none (xurl#18); ``reason`` defaults to the message.
+    """
+
+    def __init__(self, message: str, parameters: Mapping[str, Any] | None = None, reason: str | None = None) -> None:
+        super().__init__(reason or message)
+        entry: dict[str, Any] = {"message": message}
+        if parameters is not None:
+            entry = {"parameters": dict(parameters), "message": message}
+        self.errors: list[dict[str, Any]] = [entry]
 
 
 class InvalidMediaIds(InvalidRequest):
-    """400 on POST /2/tweets. X's own message comes first; a second entry says which id failed and why."""
+    """400 on POST /2/tweets: one entry, X's message and the ids (twitteroauth#1222); the cause is the reason."""
 
-    def __init__(self, media_ids: list[Any], reason: str, culprits: list[Any] | None = None) -> None:
-        super().__init__(INVALID_MEDIA_IDS, {"media.media_ids": media_ids})
-        self.errors.append({"message": reason, "parameters": {"media.media_ids": culprits or media_ids}})
+    def __init__(self, media_ids: list[Any], reason: str) -> None:
+        super().__init__(INVALID_MEDIA_IDS, {"media.media_ids": media_ids}, reason)
 
 
-class DuplicateContent(ApiError):
-    """403: the user already posted the same text with the same media."""
+class MediaNotFound(InvalidRequest):
+    """STATUS of media with no processing job: v2 answers 400 (xurl#18), v1.1 answered 404 (plhery#336)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(MEDIA_NOT_FOUND, None, reason)
+
+
+class Forbidden(ApiError):
+    """403 ``about:blank`` problem whose ``detail`` is X's sentence (duplicate content: akrherz/iembot#163)."""
+
+    def __init__(self, detail: str, reason: str | None = None) -> None:
+        super().__init__(reason or detail)
+        self.detail = detail
 
 
 class Unauthorized(ApiError):
     """401: the OAuth 1.0a signature, credentials, timestamp or nonce did not pass."""
+
+
+class RateLimited(ApiError):
+    """429 from an exhausted rate-limit window or 24-hour cap, with the headers that say when it resets."""
+
+    def __init__(self, headers: Mapping[str, str], reason: str) -> None:
+        super().__init__(reason)
+        self.headers = dict(headers)
+
+
+class CreditsDepleted(ApiError):
+    """402: the pay-per-use account has no credits left."""
+
+
+class UsageCapped(ApiError):
+    """429 ``usage-capped``: the account reached its product usage cap."""
 
 
 def int_in_range(value: Any, name: str, low: int, high: int) -> int:

@@ -8,30 +8,16 @@ fires (``calls`` omitted = every call). Counts of calls and firings are kept so 
 from __future__ import annotations
 
 import threading
-import time
 from collections import Counter
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from starlette.responses import Response
+from airflow_provider.emulator.ratelimits import DEFAULT_LIMITS
 
-from airflow_provider.emulator.problems import problem
-
-ENDPOINTS = frozenset({"initialize", "append", "finalize", "status", "metadata", "tweets", "users_me", "user_tweets"})
+# Every emulated X endpoint has a rate limit, so the limiter's table names them all.
+ENDPOINTS = frozenset(DEFAULT_LIMITS)
 KINDS = frozenset({"status", "rate_limit", "drop", "slow", "lost_answer"})
-
-# Illustrative limits for the rate-limit headers: (per user per 15 min, per user per 24 h, per app per 24 h).
-RATE_LIMITS = {
-    "initialize": (1875, 18000, 180000),
-    "append": (1875, 18000, 180000),
-    "finalize": (1875, 18000, 180000),
-    "status": (1000, 10000, 100000),
-    "metadata": (500, 5000, 50000),
-    "tweets": (100, 2400, 10000),
-    "users_me": (75, 7200, 7200),
-    "user_tweets": (900, 10000, 100000),
-}
 
 _FIELDS = {
     "endpoint",
@@ -159,26 +145,3 @@ class FaultPlan:
                 {**fault.to_json(), "fired": fired} for fault, fired in zip(self._faults, self._fired, strict=True)
             ]
             return {"faults": faults, "calls": dict(self._calls)}
-
-
-def rate_limit_headers(fault: Fault, wall_clock: Callable[[], float] = time.time) -> dict[str, str]:
-    """X's rate-limit headers for an exhausted window (and, with ``daily``, exhausted 24-hour caps).
-
-    Reset times are real epoch seconds: clients compare them with their own clock.
-    """
-    window, user_day, app_day = RATE_LIMITS[fault.endpoint]
-    reset = str(int(wall_clock() + fault.reset_after_secs))
-    headers = {"x-rate-limit-limit": str(window), "x-rate-limit-remaining": "0", "x-rate-limit-reset": reset}
-    if fault.daily:
-        for scope, limit in (("user", user_day), ("app", app_day)):
-            headers[f"x-{scope}-limit-24hour-limit"] = str(limit)
-            headers[f"x-{scope}-limit-24hour-remaining"] = "0"
-            headers[f"x-{scope}-limit-24hour-reset"] = reset
-    return headers
-
-
-def refusal(fault: Fault) -> Response:
-    """The answer of a ``status`` or ``rate_limit`` fault, given without acting."""
-    if fault.kind == "rate_limit":
-        return problem(429, headers=rate_limit_headers(fault))
-    return problem(fault.status)

@@ -18,7 +18,7 @@ from python_multipart.exceptions import FormParserError
 from python_multipart.multipart import MultipartParser, parse_options_header
 from starlette.requests import Request
 
-from airflow_provider.emulator.errors import InvalidRequest
+from airflow_provider.emulator.errors import NOT_JSON, InvalidRequest
 from airflow_provider.emulator.segments import SegmentDigest, SegmentHasher
 
 MEDIA_PART = "media"
@@ -28,8 +28,9 @@ MAX_FIELD_BYTES = 8 * 1024 * 1024
 
 @dataclass
 class Payload:
-    """A parsed request body. ``form_params`` are the urlencoded pairs that OAuth 1.0a signs."""
+    """A parsed request body of content type ``mime``. ``form_params`` are the urlencoded pairs OAuth 1.0a signs."""
 
+    mime: str = ""
     fields: dict[str, Any] = field(default_factory=dict)
     form_params: list[tuple[str, str]] = field(default_factory=list)
     media: SegmentDigest | None = None
@@ -40,6 +41,12 @@ class Payload:
         if self.problem is not None:
             raise InvalidRequest(self.problem)
         return self.fields
+
+    def json_object(self) -> dict[str, Any]:
+        """The body of a v2 endpoint that takes JSON: any other content type is X's 400 (twitteroauth#1082)."""
+        if self.mime != "application/json":
+            raise InvalidRequest(NOT_JSON, {}, f"content type {self.mime or 'absent'}")
+        return self.object()
 
     def segment(self) -> SegmentDigest:
         """The appended bytes: a ``media`` file part, or base64 in ``media`` (JSON) or ``media_data`` (v1.1)."""
@@ -138,9 +145,9 @@ def form_int(value: Any) -> Any:
 
 async def read_payload(request: Request) -> Payload:
     """Parse the body according to its content type; an empty or absent body gives no fields."""
-    payload = Payload()
     content_type = request.headers.get("content-type", "")
     mime = content_type.split(";", 1)[0].strip().lower()
+    payload = Payload(mime)
     if mime == "multipart/form-data":
         await _read_multipart(request, content_type, payload)
         return payload

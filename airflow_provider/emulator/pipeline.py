@@ -1,7 +1,10 @@
-"""The path every X API request takes: latency, fault plan, OAuth check, the action, maybe a lost answer.
+"""The path every X API request takes: latency, fault plan, OAuth, rate limit, billing, the action, maybe a lost
+answer.
 
 Faults that refuse or drop act like an edge proxy failing in front of X: they answer before authentication and
-change nothing. ``slow`` and ``lost_answer`` wrap the normal path, so the action really happens.
+change nothing. A ``rate_limit`` fault spends the endpoint's window, so it lasts until the reset it advertises.
+``slow`` and ``lost_answer`` wrap the normal path, so the action really happens. Every authenticated answer carries
+the rate-limit headers (DOCS x-api/fundamentals/rate-limits.mdx), refusals included (xdk#25 shows them on a 429).
 """
 
 from __future__ import annotations
@@ -15,7 +18,6 @@ from starlette.responses import Response
 
 from airflow_provider.emulator.context import EmulatorContext
 from airflow_provider.emulator.errors import ApiError
-from airflow_provider.emulator.faults import refusal
 from airflow_provider.emulator.payload import Payload
 from airflow_provider.emulator.problems import problem
 from airflow_provider.emulator.transport import DroppedConnection
@@ -36,7 +38,7 @@ async def answer(
     endpoint: str,
     payload: Payload,
     action: Callable[[], Response],
-    render_error: Callable[[ApiError], Response],
+    render_error: Callable[[ApiError, str], Response],
 ) -> Response:
     """Answer one X API call of ``endpoint`` whose body is already read into ``payload``."""
     _note(request, endpoint=endpoint)
@@ -45,12 +47,17 @@ async def answer(
     fault = context.faults.take(endpoint)
     if fault is not None:
         _note(request, fault=fault.kind)
-        if fault.kind in ("status", "rate_limit"):
-            return refusal(fault)
+        if fault.kind == "status":
+            return problem(fault.status)
+        if fault.kind == "rate_limit":
+            refused = context.limiter.exhaust(endpoint, fault.reset_after_secs, fault.daily)
+            _note(request, reason=str(refused))
+            return render_error(refused, context.config.user_id)
         if fault.kind == "drop":
             return DroppedConnection()
         if fault.kind == "slow":
             await asyncio.sleep(fault.delay_secs)
+    headers: dict[str, str] = {}
     try:
         context.verifier.verify(
             request.method,
@@ -59,9 +66,13 @@ async def answer(
             request.scope["query_string"].decode("latin-1"),
             payload.form_params,
         )
+        headers = context.limiter.take(endpoint)
+        context.billing.check()
         response = action()
     except ApiError as exc:
-        response = render_error(exc)
+        _note(request, reason=str(exc))
+        response = render_error(exc, context.config.user_id)
+    response.headers.update(headers)
     if fault is not None and fault.kind == "lost_answer":
         return DroppedConnection() if fault.then_status is None else problem(fault.then_status)
     return response

@@ -1,9 +1,12 @@
-"""Content sniffing at FINALIZE: does the start of segment 0 look like the declared kind of media?"""
+"""Content sniffing at FINALIZE: does the start of segment 0 look like the declared kind of media, and how large
+is an image (X's FINALIZE answers ``image: {image_type, w, h}``; DOCS v1 FINALIZE reference, OAS
+FinalizeMediaUploadResponseDataImage)?"""
 
 from __future__ import annotations
 
 TS_PACKET_BYTES = 188
-HEAD_BYTES = TS_PACKET_BYTES + 1  # enough to see the second MPEG-TS sync byte
+# Enough to see the second MPEG-TS sync byte and the size of most images (a JPEG's frame header may come later).
+HEAD_BYTES = 1024
 
 _IMAGE_MAGIC = (
     b"\xff\xd8\xff",  # JPEG
@@ -43,4 +46,30 @@ def format_problem(kind: str, head: bytes) -> str | None:
         return "Unsupported gif format"
     if kind == "image" and not looks_like_image(head):
         return "Unsupported image format"
+    return None
+
+
+def _jpeg_size(head: bytes) -> tuple[int, int] | None:
+    """Walk JPEG markers to the first start-of-frame (SOF0-SOF15 except DHT, JPG and DAC)."""
+    position = 2
+    while position + 9 <= len(head) and head[position] == 0xFF:
+        marker = head[position + 1]
+        if 0xC0 <= marker <= 0xCF and marker not in (0xC4, 0xC8, 0xCC):
+            return int.from_bytes(head[position + 7 : position + 9]), int.from_bytes(head[position + 5 : position + 7])
+        position += 2 + int.from_bytes(head[position + 2 : position + 4])
+    return None
+
+
+def image_size(head: bytes) -> tuple[int, int] | None:
+    """(width, height) read from an image's first bytes, or None when they do not say (e.g. a late JPEG frame)."""
+    if head.startswith(b"\x89PNG") and len(head) >= 24:
+        return int.from_bytes(head[16:20]), int.from_bytes(head[20:24])
+    if head.startswith((b"GIF87a", b"GIF89a")) and len(head) >= 10:
+        return int.from_bytes(head[6:8], "little"), int.from_bytes(head[8:10], "little")
+    if head.startswith(b"BM") and len(head) >= 26:
+        return int.from_bytes(head[18:22], "little"), abs(int.from_bytes(head[22:26], "little", signed=True))
+    if _is_webp(head) and head[12:16] == b"VP8X" and len(head) >= 30:
+        return int.from_bytes(head[24:27], "little") + 1, int.from_bytes(head[27:30], "little") + 1
+    if head.startswith(b"\xff\xd8"):
+        return _jpeg_size(head)
     return None

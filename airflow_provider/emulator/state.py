@@ -14,19 +14,37 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
 
-from airflow_provider.emulator import catalog
+from airflow_provider.emulator import catalog, posttext
 from airflow_provider.emulator.config import EmulatorConfig
-from airflow_provider.emulator.errors import DuplicateContent, InvalidMediaIds, InvalidRequest, int_in_range
+from airflow_provider.emulator.errors import (
+    DUPLICATE_CONTENT,
+    TEXT_TOO_LONG,
+    Forbidden,
+    InvalidMediaIds,
+    InvalidRequest,
+    MediaNotFound,
+    int_in_range,
+)
 from airflow_provider.emulator.processing import ProcessingJob
-from airflow_provider.emulator.segments import SegmentDigest
-from airflow_provider.emulator.sniffing import format_problem
+from airflow_provider.emulator.segments import SegmentDigest, movie_duration
+from airflow_provider.emulator.sniffing import format_problem, image_size
 
 Clock = Callable[[], float]
 
 REQUEST_LOG_LIMIT = 100_000
-MAX_MEDIA_PER_POST = 4
+CASHTAG_DETAIL = "Posts created via the API are limited to a maximum of 1 cashtag per post."
 
 SNOWFLAKE_EPOCH_MS = 1288834974657  # X's epoch: 2010-11-04T01:42:54.657Z
+
+
+def _scala(seconds: float) -> str:
+    """A duration as X words it in processing errors, e.g. ``2.minutes+20.seconds`` (plhery#243)."""
+    whole = round(seconds)
+    minutes, rest = divmod(whole, 60)
+    if whole < 1:
+        return f"{round(seconds * 1000)}.milliseconds"
+    parts = ([f"{minutes}.minutes"] if minutes else []) + ([f"{rest}.seconds"] if rest else [])
+    return "+".join(parts)
 
 
 def iso_timestamp(epoch: float) -> str:
@@ -60,9 +78,11 @@ class MediaSession:
     additional_owners: tuple[str, ...]
     shared: bool
     expires_at: float
+    owner_id: str
     segments: dict[int, SegmentDigest] = field(default_factory=dict)
     job: ProcessingJob | None = None
     alt_text: str | None = None
+    dimensions: tuple[int, int] | None = None
 
     @property
     def kind(self) -> str:
@@ -88,6 +108,7 @@ class MediaView:
     size: int
     expires_after_secs: int
     processing_info: dict[str, Any] | None
+    dimensions: tuple[int, int] | None = None
 
     def details(self) -> dict[str, Any]:
         """The fields v2 ``data`` and the v1.1 body share after FINALIZE."""
@@ -95,7 +116,10 @@ class MediaView:
         if self.processing_info is not None:
             data["processing_info"] = self.processing_info
         if self.kind == "image":
+            # image_type, w and h as in the v1 FINALIZE example and OAS FinalizeMediaUploadResponseDataImage.
             data["image"] = {"image_type": self.media_type}
+            if self.dimensions is not None:
+                data["image"].update(w=self.dimensions[0], h=self.dimensions[1])
         elif self.kind in catalog.PROCESSED_KINDS:
             data["video"] = {"video_type": "video/mp4" if self.kind == "gif" else self.media_type}
         return data
@@ -108,6 +132,11 @@ class Post:
     media_ids: tuple[str, ...]
     media_keys: tuple[str, ...]
     created_at: float
+
+    @property
+    def shown_text(self) -> str:
+        """The text as X returns it when the post is read back: with media, a trailing t.co link."""
+        return posttext.with_media_link(self.text, self.id) if self.media_ids else self.text
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -191,6 +220,7 @@ class EmulatorState:
                 additional_owners=tuple(additional_owners),
                 shared=shared,
                 expires_at=now + self.config.expires_after_secs,
+                owner_id=self.config.user_id,
             )
             self._media[session.id] = session
             return self._view(session, now)
@@ -225,23 +255,50 @@ class EmulatorState:
         """Close the upload once segments 0..n are contiguous and add up to ``total_bytes``.
 
         Images are final at once (or refused if they do not look like images); videos and GIFs start processing,
-        which fails at its end when the content does not look right. Finalizing again reports the current state.
+        which fails at its end when the content does not look right or a video's duration is out of bounds.
+        Finalizing again reports the current state.
         """
         with self._lock:
             session = self._live(media_id)
             now = self.clock()
             if session.job is None:
                 self._check_complete(session)
-                problem = format_problem(session.kind, session.segments[0].head)
+                head = session.segments[0].head
+                problem = format_problem(session.kind, head)
                 if session.kind in catalog.PROCESSED_KINDS:
                     error = None if problem is None else {"code": 1, "name": "InvalidMedia", "message": problem}
-                    session.job = ProcessingJob(now, self.config.processing_secs, error)
+                    session.job = ProcessingJob(
+                        now, self.config.processing_secs, error or self._duration_error(session)
+                    )
                 elif problem is not None:
                     raise InvalidRequest(f"InvalidMedia: {problem}.", {"media_id": [media_id]})
                 else:
                     session.job = ProcessingJob(now, 0.0)
+                    session.dimensions = image_size(head) if session.kind == "image" else None
                 session.expires_at = now + self.config.expires_after_secs
             return self._view(session, now)
+
+    def _duration_error(self, session: MediaSession) -> dict[str, Any] | None:
+        """Processing's verdict on a video's duration read from its ``mvhd`` box (unknown duration: no verdict).
+
+        Standard accounts may post 0.5-140 s (DOCS x-api/media/quickstart/best-practices.mdx). X fails processing
+        with UnsupportedMedia code 3 "Duration 2.minutes+29.seconds exceeds max duration of 2.minutes+20.seconds"
+        (plhery/node-twitter-api-v2#243); the too-short wording is not documented and is the emulator's.
+        """
+        if session.kind != "video":
+            return None
+        header = next((session.segments[i].mvhd for i in sorted(session.segments) if session.segments[i].mvhd), None)
+        seconds = movie_duration(header) if header else None
+        if seconds is None:
+            return None
+        config = self.config
+        if seconds > config.max_video_secs:
+            message = f"Duration {_scala(seconds)} exceeds max duration of {_scala(config.max_video_secs)}"
+        elif seconds < config.min_video_secs:
+            message = f"Duration {_scala(seconds)} is below min duration of {_scala(config.min_video_secs)}"
+        else:
+            return None
+        return {"code": 3, "name": "UnsupportedMedia", "message": message}
 
     @staticmethod
     def _check_complete(session: MediaSession) -> None:
@@ -261,13 +318,17 @@ class EmulatorState:
             )
 
     def status(self, media_id: str) -> MediaView:
+        """STATUS exists only for media in processing: images (and anything unknown, expired or not finalized)
+        answer X's "BadRequest: Not found" (xurl#18), the stricter reading for the cases no source shows."""
         with self._lock:
-            session = self._live(media_id)
-            if session.job is None:
-                raise InvalidRequest(
-                    f"Media {media_id} has not been finalized; STATUS comes after FINALIZE.", {"media_id": [media_id]}
-                )
-            return self._view(session, self.clock())
+            session = self._media.get(media_id)
+            now = self.clock()
+            if session is None or now >= session.expires_at:
+                raise MediaNotFound(f"Media {media_id} is unknown or expired.")
+            if session.job is None or session.kind not in catalog.PROCESSED_KINDS:
+                stage = "has not been finalized" if session.job is None else "never entered processing"
+                raise MediaNotFound(f"Media {media_id} {stage}; STATUS exists only for media in processing.")
+            return self._view(session, now)
 
     def set_alt_text(self, media_id: str, text: Any) -> None:
         if not isinstance(text, str) or len(text) > catalog.MAX_ALT_TEXT_CHARS:
@@ -299,57 +360,53 @@ class EmulatorState:
             size=session.total_bytes,
             expires_after_secs=max(0, int(session.expires_at - now)),
             processing_info=processing_info,
+            dimensions=session.dimensions,
         )
 
     # -- posts ----------------------------------------------------------------------------------------------
 
-    def create_post(self, text: Any, media_ids: Any) -> Post:
-        """Create a post, refusing unusable media, impossible media mixes and duplicates as X does."""
-        if text is not None and not isinstance(text, str):
-            raise InvalidRequest("`text` must be a string.", {"text": [text]})
-        text = text or ""
-        ids = self._media_id_list(media_ids)
-        if not text and not ids:
+    def create_post(self, text: str, media_ids: list[str]) -> Post:
+        """Create a post from a schema-valid body, refusing what X refuses after the schema."""
+        if not text and not media_ids:
             raise InvalidRequest("A post needs `text` or `media.media_ids`.", {"text": [text]})
+        # 280 weighted characters (DOCS fundamentals/counting-characters.mdx); X's 400 message: errors.TEXT_TOO_LONG.
+        length = posttext.weighted_length(text)
+        if length > posttext.MAX_WEIGHTED_LENGTH:
+            raise InvalidRequest(TEXT_TOO_LONG, None, f"text weighs {length} of {posttext.MAX_WEIGHTED_LENGTH}")
+        # One cashtag per post for self-serve apps (DOCS x-api/posts/manage-tweets/integrate.mdx); X's answer is not
+        # documented: a 403 like its other content refusals is the emulator's choice.
+        if posttext.cashtag_count(text) > 1:
+            raise Forbidden(CASHTAG_DETAIL, f"{posttext.cashtag_count(text)} cashtags")
         with self._lock:
             now = self.clock()
-            sessions = [self._usable(media_id, ids, now) for media_id in ids]
-            self._check_mix(ids, [session.kind for session in sessions])
-            if any(post.text == text and set(post.media_ids) == set(ids) for post in self._posts):
-                raise DuplicateContent()
-            post = Post(self._new_id(), text, tuple(ids), tuple(s.media_key for s in sessions), now)
+            sessions = [self._usable(media_id, media_ids, now) for media_id in media_ids]
+            self._check_mix(media_ids, [session.kind for session in sessions])
+            if any(post.text == text and set(post.media_ids) == set(media_ids) for post in self._posts):
+                raise Forbidden(DUPLICATE_CONTENT)
+            post = Post(self._new_id(), text, tuple(media_ids), tuple(s.media_key for s in sessions), now)
             self._posts.append(post)
             return post
-
-    @staticmethod
-    def _media_id_list(media_ids: Any) -> list[str]:
-        if media_ids is None:
-            return []
-        if (
-            not isinstance(media_ids, list)
-            or not 1 <= len(media_ids) <= MAX_MEDIA_PER_POST
-            or not all(isinstance(i, str) and i.isdigit() and len(i) <= 19 for i in media_ids)
-        ):
-            listed = media_ids if isinstance(media_ids, list) else [media_ids]
-            raise InvalidMediaIds(listed, f"`media.media_ids` must be 1 to {MAX_MEDIA_PER_POST} numeric strings.")
-        return media_ids
 
     def _usable(self, media_id: str, ids: list[str], now: float) -> MediaSession:
         """The session behind ``media_id`` if a post may carry it now. Caller holds the lock."""
         try:
             session = self._live(media_id)
         except InvalidRequest as exc:
-            raise InvalidMediaIds(ids, str(exc), [media_id]) from None
+            raise InvalidMediaIds(ids, str(exc)) from None
+        # Media must belong to the poster or list it in additional_owners (atymic/twitter#114: media uploaded with
+        # other credentials is "Your media IDs are invalid."; v1 INIT reference on additional_owners).
+        if self.config.user_id != session.owner_id and self.config.user_id not in session.additional_owners:
+            raise InvalidMediaIds(ids, f"Media {media_id} belongs to user {session.owner_id}, not to the poster.")
         if session.job is None:
-            raise InvalidMediaIds(ids, f"Media {media_id} has not been finalized.", [media_id])
+            raise InvalidMediaIds(ids, f"Media {media_id} has not been finalized.")
         phase = session.job.phase(now)
         if phase == "failed":
             reason = (session.job.error or {}).get("message")
-            raise InvalidMediaIds(ids, f"Media {media_id} failed processing: {reason}.", [media_id])
+            raise InvalidMediaIds(ids, f"Media {media_id} failed processing: {reason}.")
         if phase != "succeeded":
-            raise InvalidMediaIds(ids, f"Media {media_id} is still processing; wait for state `succeeded`.", [media_id])
+            raise InvalidMediaIds(ids, f"Media {media_id} is still processing; wait for state `succeeded`.")
         if session.kind == "subtitles":
-            raise InvalidMediaIds(ids, f"Media {media_id} is subtitles, which a post cannot carry.", [media_id])
+            raise InvalidMediaIds(ids, f"Media {media_id} is subtitles, which a post cannot carry.")
         return session
 
     @staticmethod
@@ -362,6 +419,32 @@ class EmulatorState:
         """The user's posts, newest first."""
         with self._lock:
             return self._posts[::-1][:max_results]
+
+    def post(self, post_id: str) -> Post | None:
+        with self._lock:
+            return next((post for post in self._posts if post.id == post_id), None)
+
+    def add_foreign_media(self, owner_id: str, media_type: str, additional_owners: tuple[str, ...]) -> str:
+        """A finished upload made by another user (admin API), to exercise the ownership rule of posts."""
+        kinds = catalog.kinds_of_media_type(media_type)
+        category = catalog.default_category(media_type)
+        if not owner_id.isdigit() or category is None or not kinds:
+            raise ValueError("owner_id must be numeric and media_type one X accepts")
+        with self._lock:
+            now = self.clock()
+            session = MediaSession(
+                id=self._new_id(),
+                media_type=media_type,
+                media_category=category,
+                total_bytes=1,
+                additional_owners=additional_owners,
+                shared=False,
+                expires_at=now + self.config.expires_after_secs,
+                owner_id=owner_id,
+                job=ProcessingJob(now, 0.0),
+            )
+            self._media[session.id] = session
+            return session.id
 
     # -- inspection (admin API) ----------------------------------------------------------------------------------
 
@@ -392,6 +475,7 @@ class EmulatorState:
                 "state": state,
                 "processing_info": self._view(session, now).processing_info,
                 "alt_text": session.alt_text,
+                "owner_id": session.owner_id,
                 "additional_owners": list(session.additional_owners),
                 "shared": session.shared,
                 "expires_at": session.expires_at,

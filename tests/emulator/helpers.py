@@ -13,7 +13,7 @@ from airflow_provider.emulator import EmulatorConfig, EmulatorServer
 
 MIB = 1024 * 1024
 MP4_HEAD = b"\x00\x00\x00\x18ftypmp42\x00\x00\x00\x00mp42isom"
-PNG_HEAD = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR"
+PNG_HEAD = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + (640).to_bytes(4) + (480).to_bytes(4)
 GIF_HEAD = b"GIF89a\x01\x00\x01\x00"
 
 
@@ -112,3 +112,8 @@ MakeEmulator = Callable[..., tuple[EmulatorServer, FakeClock, XClient]]
 
 def error_messages(response: requests.Response) -> list[str]:
     return [error["message"] for error in response.json()["errors"]]
+
+
+def last_reason(client: XClient) -> str:
+    """Why the emulator refused the latest request (its request log; X's answer does not say)."""
+    return str(client.admin("requests")[-1]["reason"])

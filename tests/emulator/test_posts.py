@@ -4,7 +4,16 @@ from __future__ import annotations
 
 import pytest
 
-from tests.emulator.helpers import GIF_HEAD, MP4_HEAD, PNG_HEAD, FakeClock, XClient, error_messages, media_bytes
+from tests.emulator.helpers import (
+    GIF_HEAD,
+    MP4_HEAD,
+    PNG_HEAD,
+    FakeClock,
+    XClient,
+    error_messages,
+    last_reason,
+    media_bytes,
+)
 
 USER_ID = "1000000000000000001"
 
@@ -44,27 +53,32 @@ def test_failed_media_is_invalid(x: XClient, clock: FakeClock) -> None:
     media_id = x.upload(media_bytes(b"garbage", 200), "video/mp4", "tweet_video")
     clock.advance(6)
     response = x.tweet("broken", [media_id])
-    assert error_messages(response) == [
-        "Your media IDs are invalid.",
-        f"Media {media_id} failed processing: Unsupported video format.",
-    ]
+    assert error_messages(response) == ["Your media IDs are invalid."]  # X sends one entry, no reason
+    assert last_reason(x) == f"Media {media_id} failed processing: Unsupported video format."
 
 
 def test_unfinalized_and_unknown_media_are_invalid(x: XClient) -> None:
     media_id = x.initialize(media_bytes(PNG_HEAD, 100), "image/png", "tweet_image")
-    assert error_messages(x.tweet("not yet", [media_id]))[0] == "Your media IDs are invalid."
-    assert error_messages(x.tweet("nope", ["1234"]))[1] == "Media 1234 was not found."
+    assert error_messages(x.tweet("not yet", [media_id])) == ["Your media IDs are invalid."]
+    assert error_messages(x.tweet("nope", ["1234"])) == ["Your media IDs are invalid."]
+    assert last_reason(x) == "Media 1234 was not found."
 
 
 @pytest.mark.parametrize(
-    "media_ids",
-    [[], ["1", "2", "3", "4", "5"], ["abc"], [123], ["1" * 20]],
+    ("media_ids", "message"),
+    [
+        ([], "$.media.media_ids: there must be a minimum of 1 items in the array"),
+        (["1", "2", "3", "4", "5"], "$.media.media_ids: there must be a maximum of 4 items in the array"),
+        (["abc"], "$.media.media_ids[0]: does not match the regex pattern ^[0-9]{1,19}$"),
+        ([123], "$.media.media_ids[0]: integer found, string expected"),
+        (["1" * 20], "$.media.media_ids[0]: does not match the regex pattern ^[0-9]{1,19}$"),
+    ],
     ids=["none", "five", "alpha", "int", "long"],
 )
-def test_malformed_media_ids(x: XClient, media_ids: list[object]) -> None:
+def test_malformed_media_ids_fail_the_schema(x: XClient, media_ids: list[object], message: str) -> None:
     response = x.post("/2/tweets", json={"text": "x", "media": {"media_ids": media_ids}})
     assert response.status_code == 400
-    assert error_messages(response)[0] == "Your media IDs are invalid."
+    assert response.json()["errors"] == [{"parameters": {}, "message": message}]
 
 
 def test_media_mixes_x_does_not_allow(x: XClient, clock: FakeClock) -> None:
@@ -74,7 +88,7 @@ def test_media_mixes_x_does_not_allow(x: XClient, clock: FakeClock) -> None:
     for ids in ([video, other_video], [video, image], [gif, image]):
         response = x.tweet("mix", ids)
         assert response.status_code == 400
-        assert "1 GIF, or 1 video" in error_messages(response)[1]
+        assert "1 GIF, or 1 video" in last_reason(x)
     images = [_image(x, size) for size in (300, 301, 302, 303)]
     assert x.tweet("four images", images).status_code == 201
 

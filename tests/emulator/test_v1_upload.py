@@ -67,7 +67,9 @@ def test_v1_image_with_camel_case_category_and_media_data(x: XClient) -> None:
     }
     assert x.post(PATH, files={name: (None, value) for name, value in fields.items()}).status_code == 204
     finalized = x.post(PATH, data={"command": "FINALIZE", "media_id": media_id}).json()
-    assert "processing_info" not in finalized and finalized["image"] == {"image_type": "image/png"}
+    assert "processing_info" not in finalized and finalized["image"] == {"image_type": "image/png", "w": 640, "h": 480}
+    status = x.get(PATH, params={"command": "STATUS", "media_id": media_id})
+    assert status.status_code == 404  # v1.1 had no STATUS for images either (plhery/node-twitter-api-v2#336)
 
 
 def test_v1_errors_use_the_v1_shape(x: XClient) -> None:
