@@ -1,0 +1,48 @@
+# mypy: disable-error-code="arg-type"
+# (XComArgs fill templated arguments typed as their rendered value.)
+"""DAGs that only the deployment tests need: the example chain with settings its params cannot change."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from pathlib import Path
+
+from airflow.providers.common.compat.sdk import DAG
+
+from airflow_provider.operators.media import MediaUploadOperator
+from airflow_provider.operators.tweet import CreateTweetOperator
+from airflow_provider.sensors.media import MediaProcessingSensor
+
+SAMPLE_VIDEO = Path(__file__).resolve().parents[3] / "dags" / "media" / "sample.mp4"
+
+SENSOR_TIMEOUT_SECS = 15
+
+
+def upload_wait_post(dag_id: str, *, sensor_timeout: float, post_retries: int) -> DAG:
+    with DAG(
+        dag_id=dag_id,
+        schedule=None,
+        start_date=datetime(2026, 1, 1),
+        catchup=False,
+        tags=["deployment-test"],
+        params={"text": "deployment test"},
+    ) as dag:
+        upload = MediaUploadOperator(task_id="upload_media", file_path=str(SAMPLE_VIDEO))
+        wait = MediaProcessingSensor(task_id="wait_for_processing", media_id=upload.output, timeout=sensor_timeout)
+        post = CreateTweetOperator(
+            task_id="post",
+            text="{{ params.text }}",
+            media_ids=[upload.output],
+            retries=post_retries,
+            retry_delay=timedelta(seconds=2),
+        )
+        wait >> post
+    return dag
+
+
+# The sensor gives up long before the emulator finishes processing.
+deployment_sensor_timeout = upload_wait_post(
+    "deployment_sensor_timeout", sensor_timeout=SENSOR_TIMEOUT_SECS, post_retries=0
+)
+# The post task gets a second try after its process is killed.
+deployment_post_retry = upload_wait_post("deployment_post_retry", sensor_timeout=30 * 60, post_retries=1)
