@@ -145,10 +145,6 @@ def rate_limit_wait(error: TwitterApiError, now: float | None = None) -> float:
     return max(0.0, error.rate_limit_reset - (time.time() if now is None else now)) + 1.0
 
 
-def seconds_until(epoch: float | None) -> float:
-    return max(0.0, (epoch or time.time()) - time.time())
-
-
 def _number(value: str | None) -> float | None:
     try:
         return float(value) if value is not None else None

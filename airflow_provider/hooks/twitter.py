@@ -25,6 +25,7 @@ from airflow_provider.multipart import SegmentBody
 from airflow_provider.processing import ProcessingStatus, minted_at, unknown_media
 from airflow_provider.progress import UploadProgress
 from airflow_provider.responses import data_of, rate_limit_wait, read_answer
+from airflow_provider.text import check_post_text
 from airflow_provider.uploaded_media import UploadedMedia, parse_media_list
 
 MAX_ALT_TEXT = 1000
@@ -256,6 +257,7 @@ class TwitterHook(BaseHook):
         ids = [m.media_id for m in media]
         if not text.strip() and not ids:
             raise TwitterInputError("A post needs text or media: text is empty and there are no media_ids.")
+        check_post_text(text)
         if media and check_media:
             self.check_media_postable(media)
         if ids and earlier_attempt_since is not None and (post := self.find_own_post(text, ids)):

@@ -9,7 +9,7 @@ from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.hooks.mixin import TwitterHookMixin
-from airflow_provider.media import DEFAULT_CHUNK_SIZE, MAX_SEGMENT_BYTES, MiB, inspect_media_file
+from airflow_provider.media import DEFAULT_CHUNK_SIZE, MAX_SEGMENT_BYTES, MAX_VIDEO_SECONDS, MiB, inspect_media_file
 from airflow_provider.uploaded_media import UploadedMedia
 
 if TYPE_CHECKING:
@@ -34,6 +34,8 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
     :param parallel_segments: APPENDs in flight at once (X reassembles by segment index). 1, the default, is
         strictly sequential; 4 roughly quadruples throughput on a high-latency link. Memory stays within
         ``(parallel_segments + 1) * chunk_size``.
+    :param max_video_duration: Longest video in seconds, 140 for standard accounts (X's limit); raise it for an
+        account X allows longer videos. Checked from the file's header before any request.
     :param twitter_conn_id: Connection of type ``twitter``.
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`
         (timeouts, retries).
@@ -55,6 +57,7 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         alt_text: str | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         parallel_segments: int = 1,
+        max_video_duration: float = MAX_VIDEO_SECONDS,
         twitter_conn_id: str = DEFAULT_CONN_ID,
         hook_params: dict[str, Any] | None = None,
         **kwargs: Any,
@@ -70,11 +73,14 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
             raise ValueError(f"parallel_segments must be at least 1, got {parallel_segments}.")
         self.chunk_size = chunk_size
         self.parallel_segments = parallel_segments
+        self.max_video_duration = max_video_duration
         self.twitter_conn_id = twitter_conn_id
         self.hook_params = hook_params or {}
 
     def execute(self, context: Context) -> dict[str, Any]:
-        media = inspect_media_file(self.file_path, self.media_type, self.media_category)
+        media = inspect_media_file(
+            self.file_path, self.media_type, self.media_category, max_video_duration=self.max_video_duration
+        )
         self.log.info(
             "Uploading %s: %s, %s, %.2f MiB in %d segment(s) of up to %.2f MiB",
             media.path,

@@ -77,6 +77,35 @@ def test_host_replaces_base_url(
     assert fake_x.requests[0].url == f"{expected}/2/users/me"
 
 
+def test_connection_port_is_kept(twitter_conn: dict[str, object], monkeypatch: pytest.MonkeyPatch) -> None:
+    """A URI-form connection stores the port apart from the host."""
+    monkeypatch.setenv(
+        "AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**twitter_conn, "host": "http://127.0.0.1", "port": 8123})
+    )
+    assert TwitterHook().base_url == "http://127.0.0.1:8123"
+
+
+@pytest.mark.parametrize(("code", "extra", "expected"), [(None, None, 60.0), (None, "12", 12.0), (5.0, "12", 5.0)])
+def test_timeout_from_code_wins_over_connection(
+    twitter_conn: dict[str, object],
+    monkeypatch: pytest.MonkeyPatch,
+    code: float | None,
+    extra: str | None,
+    expected: float,
+) -> None:
+    conn = {**twitter_conn, "extra": {**twitter_conn["extra"], "timeout": extra}}  # type: ignore[dict-item]
+    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps(conn))
+    assert TwitterHook(timeout=code).timeout == expected
+
+
+@pytest.mark.parametrize("bad", ["abc", 0, -1])
+def test_bad_timeout_named(twitter_conn: dict[str, object], monkeypatch: pytest.MonkeyPatch, bad: object) -> None:
+    conn = {**twitter_conn, "extra": {**twitter_conn["extra"], "timeout": bad}}  # type: ignore[dict-item]
+    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps(conn))
+    with pytest.raises(TwitterInputError, match="connection's extra 'timeout' must be a positive number"):
+        TwitterHook().timeout  # noqa: B018
+
+
 def test_every_attempt_signed_anew(hook: TwitterHook, fake_x: FakeX) -> None:
     fake_x.on("GET", "/2/users/me", (503, {"title": "Service Unavailable"}), ME)
     assert hook.get_me()["username"] == "newsroom"
@@ -183,6 +212,22 @@ def test_test_connection(hook: TwitterHook, fake_x: FakeX) -> None:
     assert ok and "@newsroom" in message
 
 
+def test_test_connection_makes_one_short_attempt(hook: TwitterHook, fake_x: FakeX) -> None:
+    """The UI waits for it: one attempt, no retries, at most 5 s to connect and 5 s per read."""
+    fake_x.on("GET", "/2/users/me", requests.ConnectTimeout("silent host"))
+    ok, message = hook.test_connection()
+    assert not ok and "no answer" in message
+    assert len(fake_x.requests) == 1
+
+
+def test_test_connection_names_fields_not_the_temporary_id(monkeypatch: pytest.MonkeyPatch, fake_x: FakeX) -> None:
+    """Airflow tests a form under a random connection id: the message must not send the user looking for it."""
+    monkeypatch.setenv("AIRFLOW_CONN_TMPXYZ", json.dumps({"conn_type": "twitter", "login": "key"}))
+    ok, message = TwitterHook("tmpxyz").test_connection()
+    assert not ok and message.startswith("The connection is missing API Key Secret (password)")
+    assert "tmpxyz" not in message.lower() and fake_x.requests == []
+
+
 def test_status_request(hook: TwitterHook, fake_x: FakeX) -> None:
     fake_x.on("GET", "/2/media/upload", (200, {"data": {"id": "7", "processing_info": {"state": "pending"}}}))
     assert hook.get_upload_status("7")["processing_info"]["state"] == "pending"
@@ -266,6 +311,10 @@ def test_upload_checks_before_init(hook: TwitterHook, fake_x: FakeX, tmp_path: o
 PHOTO_READY = (200, {"data": {"id": "11", "media_key": "3_11"}})
 
 
+def now_iso() -> str:
+    return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime())
+
+
 def snowflake(hours_ago: float) -> str:
     return str(int((time.time() - hours_ago * 3600) * 1000 - 1288834974657) << 22)
 
@@ -295,6 +344,45 @@ class TestCreateTweet:
         fake_x.on("GET", "/2/users/42/tweets", (200, timeline))
         assert hook.create_tweet("hi", ["11"]) == {"id": "1801", "text": "hi"}
         assert len(fake_x.sent("POST", "/2/tweets")) == 2
+
+    def test_retry_adopts_the_post_an_earlier_try_made_by_its_media(self, hook: TwitterHook, fake_x: FakeX) -> None:
+        """A try killed after X accepted the post: the retry finds it by the media ids, beyond the first page (12
+        newer posts here) and although X reads it back with a t.co link appended, and posts nothing."""
+        media_id = snowflake(hours_ago=0.1)
+        fake_x.on("GET", "/2/users/me", ME)
+        newer = [{"id": str(2000 + n), "text": f"other {n}", "created_at": now_iso()} for n in range(12)]
+        ours = {"id": "1999", "text": "hi https://t.co/abc", "attachments": {"media_keys": [f"7_{media_id}"]}}
+        fake_x.on(
+            "GET",
+            "/2/users/42/tweets",
+            (200, {"data": newer[:10], "meta": {"next_token": "p2"}}),
+            (200, {"data": [*newer[10:], {**ours, "created_at": now_iso()}]}),
+        )
+        earlier = time.time() - 600
+        assert hook.create_tweet("hi", [media_id], earlier_attempt_since=earlier) == {
+            "id": "1999",
+            "text": ours["text"],
+        }
+        assert fake_x.sent("POST", "/2/tweets") == []
+        second_page = query(fake_x.sent("GET", "/2/users/42/tweets")[1])
+        assert second_page["pagination_token"] == ["p2"] and second_page["max_results"] == ["100"]
+
+    def test_retry_posts_when_no_earlier_post_exists(self, hook: TwitterHook, fake_x: FakeX) -> None:
+        media_id = snowflake(hours_ago=0.1)
+        fake_x.on("GET", "/2/users/me", ME)
+        fake_x.on("GET", "/2/users/42/tweets", (200, {"data": [{"id": "7", "text": "x", "created_at": now_iso()}]}))
+        fake_x.on("POST", "/2/tweets", (201, {"data": {"id": "1802", "text": "hi"}}))
+        assert hook.create_tweet("hi", [media_id], earlier_attempt_since=time.time() - 60)["id"] == "1802"
+
+    def test_text_x_would_refuse_sends_nothing(self, hook: TwitterHook, fake_x: FakeX) -> None:
+        with pytest.raises(TwitterInputError, match="281 characters as X counts them"):
+            hook.create_tweet("x" * 281, ["11"])
+        with pytest.raises(TwitterInputError, match="cashtags"):
+            hook.create_tweet("$TSLA and $AAPL", ["11"])
+        assert fake_x.requests == []
+        fake_x.on("POST", "/2/tweets", (201, {"data": {"id": "1803", "text": "t"}}))
+        long_url = "https://example.com/" + "a" * 400  # counts 23, like every URL
+        assert hook.create_tweet(f"Read {long_url}", ["11"])["id"] == "1803"
 
     def test_genuine_duplicate_fails_clearly(self, hook: TwitterHook, fake_x: FakeX) -> None:
         duplicate = (403, {"detail": "You are not allowed to create a Tweet with duplicate content.", "status": 403})
