@@ -1,4 +1,5 @@
-"""The emulator's own admin API under ``/_emulator/`` (not part of X, no auth): inspect, reset, plan faults."""
+"""The emulator's own admin API under ``/_emulator/`` (not part of X, no auth): inspect, reset, plan faults, change
+rate limits and billing state, and add media uploaded by another user."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ from starlette.routing import Route
 
 from airflow_provider.emulator.context import EmulatorContext
 from airflow_provider.emulator.faults import parse_plan
+from airflow_provider.emulator.ratelimits import RateLimit
 
 PREFIX = "/_emulator/"
 
@@ -41,8 +43,42 @@ def routes(context: EmulatorContext) -> list[Route]:
                 return JSONResponse({"error": str(exc)}, status_code=400)
         return JSONResponse(context.faults.describe())
 
+    async def rate_limits(request: Request) -> Response:
+        if request.method == "POST":
+            try:
+                raw = json.loads(await request.body())
+                if not isinstance(raw, dict):
+                    raise ValueError('expected {"<endpoint>": {"window": ..., "user_day": ..., "app_day": ...}}')
+                context.limiter.set_limits([RateLimit.from_json(endpoint, limit) for endpoint, limit in raw.items()])
+            except ValueError as exc:
+                return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse(context.limiter.describe())
+
+    async def billing(request: Request) -> Response:
+        if request.method == "POST":
+            try:
+                context.billing.update(json.loads(await request.body()))
+            except ValueError as exc:
+                return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse(context.billing.describe())
+
+    async def foreign_media(request: Request) -> Response:
+        """``{"owner_id": "42", "media_type": "image/png", "additional_owners": ["..."]}`` -> a finished upload."""
+        try:
+            raw = json.loads(await request.body())
+            owners = raw.get("additional_owners", []) if isinstance(raw, dict) else None
+            if not isinstance(owners, list) or not all(isinstance(owner, str) for owner in owners):
+                raise ValueError("additional_owners must be a list of user id strings")
+            media_id = state.add_foreign_media(str(raw.get("owner_id", "")), str(raw.get("media_type")), tuple(owners))
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse(state.media_snapshot(media_id), status_code=201)
+
     return [
         Route(f"{PREFIX}requests", requests_seen, methods=["GET"]),
+        Route(f"{PREFIX}rate-limits", rate_limits, methods=["GET", "POST"]),
+        Route(f"{PREFIX}billing", billing, methods=["GET", "POST"]),
+        Route(f"{PREFIX}media", foreign_media, methods=["POST"]),
         Route(f"{PREFIX}posts", posts, methods=["GET"]),
         Route(PREFIX + "media/{media_id}", media, methods=["GET"]),
         Route(f"{PREFIX}reset", reset, methods=["POST"]),

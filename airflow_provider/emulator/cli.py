@@ -22,6 +22,7 @@ from airflow_provider.emulator import config as defaults
 from airflow_provider.emulator.config import EmulatorConfig
 from airflow_provider.emulator.connection import CONN_ENV_VAR
 from airflow_provider.emulator.faults import parse_plan
+from airflow_provider.emulator.ratelimits import RateLimit
 from airflow_provider.emulator.server import EmulatorServer
 
 URL_ENV_VAR = "TWITTER_EMULATOR_URL"
@@ -58,6 +59,35 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--stuck-error", action="store_true", help="failed media report in_progress with an error")
     parser.add_argument("--faults", type=Path, metavar="FILE", help='JSON fault plan: {"faults": [...]}')
+    parser.add_argument(
+        "--rate-limit",
+        dest="rate_limits",
+        action="append",
+        type=RateLimit.parse,
+        default=[],
+        metavar="ENDPOINT=WINDOW[/USER_DAY[/APP_DAY]]",
+        help="override X's limit of an endpoint, '-' for no 24-hour cap (repeatable), e.g. tweets=2/-/5",
+    )
+    parser.add_argument(
+        "--rate-limit-window-secs",
+        type=int,
+        default=EmulatorConfig.rate_limit_window_secs,
+        help="length of a rate-limit window (default %(default)s)",
+    )
+    parser.add_argument(
+        "--min-video-secs",
+        type=float,
+        default=EmulatorConfig.min_video_secs,
+        help="shortest video (default %(default)s)",
+    )
+    parser.add_argument(
+        "--max-video-secs",
+        type=float,
+        default=EmulatorConfig.max_video_secs,
+        help="longest video (default %(default)s)",
+    )
+    parser.add_argument("--out-of-credits", action="store_true", help="the account has no credits: every call is 402")
+    parser.add_argument("--usage-capped", action="store_true", help="the account is over its usage cap: every call 429")
     parser.add_argument("--api-key", default=defaults.DEFAULT_API_KEY)
     parser.add_argument("--api-key-secret", default=defaults.DEFAULT_API_KEY_SECRET)
     parser.add_argument("--access-token", default=defaults.DEFAULT_ACCESS_TOKEN)
@@ -73,6 +103,7 @@ def _config(args: argparse.Namespace) -> EmulatorConfig:
     """The options named like ``EmulatorConfig`` fields, with the fault plan read from its file."""
     options = {f.name: getattr(args, f.name) for f in dataclasses.fields(EmulatorConfig) if hasattr(args, f.name)}
     options["faults"] = parse_plan(json.loads(args.faults.read_text())) if args.faults else ()
+    options["rate_limits"] = tuple(args.rate_limits)
     return EmulatorConfig(**options)
 
 

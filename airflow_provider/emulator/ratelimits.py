@@ -8,6 +8,7 @@ until the advertised reset and not before: requests refused meanwhile do not mov
 
 from __future__ import annotations
 
+import math
 import threading
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, replace
@@ -171,14 +172,15 @@ class RateLimiter:
         return usage
 
     def _headers(self, limit: RateLimit, usage: _Usage) -> dict[str, str]:
+        """Resets are whole epoch seconds rounded up, so a client that waits until one is never early."""
         headers = {
             "x-rate-limit-limit": str(limit.window),
             "x-rate-limit-remaining": str(max(0, limit.window - usage.window_calls)),
-            "x-rate-limit-reset": str(int(usage.window_start + self._window_secs)),
+            "x-rate-limit-reset": str(math.ceil(usage.window_start + self._window_secs)),
         }
         for scope, cap in (("user", limit.user_day), ("app", limit.app_day)):
             if cap is not None:
                 headers[f"x-{scope}-limit-24hour-limit"] = str(cap)
                 headers[f"x-{scope}-limit-24hour-remaining"] = str(max(0, cap - usage.day_calls))
-                headers[f"x-{scope}-limit-24hour-reset"] = str(int(usage.day_start + DAY_SECS))
+                headers[f"x-{scope}-limit-24hour-reset"] = str(math.ceil(usage.day_start + DAY_SECS))
         return headers

@@ -36,6 +36,13 @@ def media_bytes(head: bytes, size: int) -> bytes:
     return (head + body)[:size]
 
 
+def mp4_lasting(seconds: float, size: int = 4000) -> bytes:
+    """An MP4 whose movie header (``mvhd`` v0, timescale 1000) says it lasts ``seconds``, padded to ``size``."""
+    mvhd = b"\x00" * 12 + (1000).to_bytes(4) + round(seconds * 1000).to_bytes(4) + b"\x00" * 80
+    moov = (8 + 8 + len(mvhd)).to_bytes(4) + b"moov" + (8 + len(mvhd)).to_bytes(4) + b"mvhd" + mvhd
+    return media_bytes(MP4_HEAD + moov, size)
+
+
 def oauth1(config: EmulatorConfig | None = None, overrides: dict[str, str] | None = None) -> OAuth1:
     """requests-oauthlib signing with the emulator's credentials; ``overrides`` tweak secrets, nonce, timestamp."""
     config = config or EmulatorConfig()

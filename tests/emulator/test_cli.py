@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import re
@@ -14,6 +15,7 @@ import requests
 
 from airflow_provider.emulator.cli import _config, _parser
 from airflow_provider.emulator.config import EmulatorConfig
+from airflow_provider.emulator.ratelimits import RateLimit
 from tests.emulator.helpers import oauth1
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -86,6 +88,8 @@ def test_every_option_reaches_the_config(tmp_path: Path) -> None:
             *("--latency-ms", "40", "--stuck-error", "--faults", str(plan)),
             *("--api-key", "k", "--api-key-secret", "ks", "--access-token", "t", "--access-token-secret", "ts"),
             *("--user-id", "7", "--username", "someone"),
+            *("--rate-limit", "tweets=2/-/5", "--rate-limit", "status=9", "--rate-limit-window-secs", "60"),
+            *("--min-video-secs", "1", "--max-video-secs", "600", "--out-of-credits", "--usage-capped"),
         ]
     )
     config = _config(args)
@@ -99,7 +103,16 @@ def test_every_option_reaches_the_config(tmp_path: Path) -> None:
     )
     assert (config.user_id, config.username) == ("7", "someone")
     assert [(f.endpoint, f.status) for f in config.faults] == [("tweets", 502)]
+    assert config.rate_limits == (RateLimit("tweets", 2, None, 5), RateLimit("status", 9))
+    assert (config.rate_limit_window_secs, config.min_video_secs, config.max_video_secs) == (60, 1, 600)
+    assert (config.out_of_credits, config.usage_capped) == (True, True)
+    assert {f.name for f in dataclasses.fields(EmulatorConfig)} - set(vars(args)) == {"name", "oauth_window_secs"}
 
 
 def test_defaults_are_the_configs() -> None:
     assert _config(_parser().parse_args([])) == EmulatorConfig()
+
+
+def test_a_bad_rate_limit_is_a_usage_error() -> None:
+    result = _run("--rate-limit", "tweets=lots")
+    assert result.returncode == 2 and "--rate-limit" in result.stderr
