@@ -23,7 +23,7 @@ def test_video_is_processed_then_posted(airflow_env: dict[str, str], emulator: E
     assert run.state == "success", run.output[-3000:]
     assert run.task_states == {"upload_media": "success", "wait_for_processing": "success", "post": "success"}
     assert run.reschedules["wait_for_processing"] >= 1  # the slot was released while X processed
-    media_id = json.loads(run.xcom["upload_media"])
+    media_id = json.loads(run.xcom["upload_media"])["media_id"]
     assert media_ids_of(run) == [[media_id]]
     assert run.posts[0]["text"] == "Published from Airflow with airflow-provider-twitter"
     assert json.loads(run.xcom["post"])["id"] == run.posts[0]["id"]
@@ -56,7 +56,7 @@ def test_image_needs_no_processing(airflow_env: dict[str, str], emulator: Emulat
     assert run.state == "success", run.output[-3000:]
     assert set(run.task_states.values()) == {"success"}
     assert run.reschedules["wait_for_processing"] == 0
-    assert len(run.calls("GET", "/2/media/upload")) == 2  # the sensor's single poke, the post's media check
+    assert run.calls("GET", "/2/media/upload") == []  # X has no STATUS for images: the upload said so
     (post,) = run.posts
     assert post["text"].startswith("Sample, published ")
     assert json.loads(run.xcom["report"]) == f"https://x.com/i/web/status/{post['id']}"
@@ -70,7 +70,7 @@ def test_media_expired_while_processing_fails_with_id_and_age(airflow_env: dict[
 
     assert run.state == "failed"
     assert run.task_states["wait_for_processing"] == "failed"
-    media_id = json.loads(run.xcom["upload_media"])
+    media_id = json.loads(run.xcom["upload_media"])["media_id"]
     assert f"Media {media_id} has expired or is unknown to X; it was uploaded 0 min ago" in run.output
     assert "X keeps media only for its expires_after_secs" in run.output
     assert run.posts == []
@@ -84,7 +84,7 @@ def test_deferrable_sensor_waits_in_the_triggerer(airflow_env: dict[str, str], e
     assert run.reschedules["wait_for_processing"] == 0
     assert "[DAG TEST] running trigger in line" in run.output
     assert "polling again in" in run.output  # the trigger, not the task, waited for X
-    media_id = json.loads(run.xcom["upload_media"])
+    media_id = json.loads(run.xcom["upload_media"])["media_id"]
     assert media_ids_of(run) == [[media_id]]
     assert json.loads(run.xcom["wait_for_processing"])["processing_info"]["state"] == "succeeded"
 
