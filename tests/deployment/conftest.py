@@ -1,7 +1,7 @@
 """Fixtures that start a real deployment once per topology (module) on one PostgreSQL server (session).
 
-Every process's log, and the task logs, stay in the deployment's directory under pytest's temp dir; a failed
-test's report names it.
+Every process's log, and the task logs, stay in ``.deployment-logs/<topology>`` until that topology starts
+again; a failed test's report names the directory.
 """
 
 from __future__ import annotations
@@ -25,7 +25,7 @@ def _terminate(signum: int, frame: Any) -> None:
 def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
     # A SIGTERM (a CI time-out) becomes KeyboardInterrupt, so that pytest still runs every teardown.
     signal.signal(signal.SIGTERM, _terminate)
-    processes = Processes(tmp_path_factory.mktemp("deployment-postgres"))
+    processes = Processes("postgres")
     try:
         server = Postgres.start(processes)
         yield server
@@ -44,8 +44,7 @@ def deployment(
     celery_workers: int = 0,
 ) -> Iterator[Deployment]:
     """Start a topology's processes, the emulator and (for Celery) Redis; always stop them, keeping their logs."""
-    root = tmp_path_factory.mktemp(f"deployment-{name}")
-    processes = Processes(root / "logs")
+    processes = Processes(name)
     request.config.stash.setdefault(LOG_DIRS, {})[request.module.__name__] = processes.logs
     try:
         emulator = Emulator(processes).start(processing_secs=6, check_after_secs=1)
@@ -55,7 +54,7 @@ def deployment(
             postgres=postgres,
             emulator=emulator,
             processes=processes,
-            home=root / "home",
+            home=tmp_path_factory.mktemp(f"airflow-home-{name}"),
             redis=Redis.start(processes) if celery_workers else None,
             celery_workers=celery_workers,
             dag_ids=EXAMPLE_DAGS + TEST_DAGS,

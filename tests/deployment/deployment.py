@@ -112,12 +112,6 @@ class Api:
         path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries/{key}"
         return self.call("GET", path, params={"deserialize": "true"})["value"]
 
-    def task_log(self, dag_id: str, run_id: str, task_id: str, try_number: int) -> str:
-        path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/logs/{try_number}"
-        answer = self.call("GET", path, params={"full_content": "true"}, headers={"Accept": "application/json"})
-        content = answer.get("content")
-        return json.dumps(content) if not isinstance(content, str) else content
-
 
 @dataclass
 class Run:
@@ -314,6 +308,10 @@ class Deployment:
         """How many times a Celery worker ran the task (each poke of a reschedule sensor is one run), per its log."""
         lines = worker.log_text().splitlines()
         return sum("Executing workload in Celery" in line and f"task_id='{task_id}'" in line for line in lines)
+
+    def task_log(self, run: Run, task_id: str, try_number: int) -> str:
+        path = f"dag_id={run.dag_id}/run_id={run.run_id}/task_id={task_id}/attempt={try_number}.log"
+        return (self.processes.logs / "task-logs" / path).read_text()
 
     def task_state(self, run: Run, task_id: str) -> str | None:
         return self.api.task_instances(run.dag_id, run.run_id)[task_id]["state"]

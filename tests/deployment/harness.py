@@ -31,6 +31,8 @@ import redis
 import requests
 
 ROOT = Path(__file__).resolve().parents[2]
+# Kept until the same deployment starts again; outside pytest's temp dirs, which other pytest runs prune.
+LOGS_ROOT = ROOT / ".deployment-logs"
 BIN = Path(sys.executable).parent
 LOOPBACK = "127.0.0.1"
 T = TypeVar("T")
@@ -105,10 +107,16 @@ class Process:
 
 @dataclass
 class Processes:
-    """The processes of one deployment, stopped in reverse order of start."""
+    """The processes of one deployment, stopped in reverse order of start; logs in ``.deployment-logs/<name>``."""
 
-    logs: Path
+    name: str
     started: list[Process] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.logs = LOGS_ROOT / self.name
+        shutil.rmtree(self.logs, ignore_errors=True)
+        self.logs.mkdir(parents=True)
+        (LOGS_ROOT / ".gitignore").write_text("*\n")
 
     def start(
         self,
@@ -119,7 +127,6 @@ class Processes:
         user: str | None = None,
         stop_signal: signal.Signals = signal.SIGTERM,
     ) -> Process:
-        self.logs.mkdir(parents=True, exist_ok=True)
         log = self.logs / f"{name}.log"
         with log.open("ab") as out:
             out.write(f"$ {' '.join(argv)}\n".encode())

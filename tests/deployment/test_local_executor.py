@@ -53,8 +53,7 @@ def test_sensor_timeout_fails_the_run_without_a_post(local: Deployment) -> None:
     assert run.state == "failed", run.describe()
     assert run.tasks["wait_for_processing"]["state"] == "failed", run.describe()
     assert run.tasks["post"]["state"] == "upstream_failed", run.describe()
-    log = local.api.task_log(run.dag_id, run.run_id, "wait_for_processing", 1)
-    assert "AirflowSensorTimeout" in log
+    assert "AirflowSensorTimeout" in local.task_log(run, "wait_for_processing", 1)
     assert local.emulator.posts() == []
 
 
@@ -67,9 +66,8 @@ def test_triggerer_killed_mid_wait(local: Deployment) -> None:
         lambda: local.task_state(run, "wait_for_processing") == "deferred" and local.running_trigger(run),
         RUN_TIMEOUT,
     )
-    old = local.triggerer
-    old.kill(signal.SIGKILL)
-    local.wait("killed triggerer gone", lambda: not old.alive(), 30)
+    local.triggerer.kill(signal.SIGKILL)
+    local.triggerer.stop()  # reaps it
     local.start_triggerer()
     local.wait_finished([run], RUN_TIMEOUT)
 
