@@ -10,6 +10,7 @@ from __future__ import annotations
 from airflow_provider.emulator.app import create_app
 from airflow_provider.emulator.config import EmulatorConfig
 from airflow_provider.emulator.faults import Fault
+from airflow_provider.emulator.ratelimits import RateLimit
 from airflow_provider.emulator.server import EmulatorServer
 
-__all__ = ["EmulatorConfig", "EmulatorServer", "Fault", "create_app"]
+__all__ = ["EmulatorConfig", "EmulatorServer", "Fault", "RateLimit", "create_app"]
