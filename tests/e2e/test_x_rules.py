@@ -1,0 +1,60 @@
+"""X's rules end to end: ``airflow dags test`` against the emulator, which answers as X does by default."""
+
+from __future__ import annotations
+
+import pytest
+import requests
+
+from airflow_provider.emulator import EmulatorConfig, EmulatorServer
+from airflow_provider.emulator.ratelimits import RateLimit
+from tests.e2e.conftest import emulator_config, run_dag
+
+pytestmark = pytest.mark.e2e
+
+IMAGES = "example_twitter_images"
+
+
+def test_four_images_in_one_post_in_the_order_given(airflow_env: dict[str, str], emulator: EmulatorServer) -> None:
+    run = run_dag(airflow_env, emulator, IMAGES)
+
+    assert run.state == "success", run.output[-3000:]
+    assert len(run.calls("POST", "/2/media/upload/initialize")) == 4
+    (post,) = run.posts
+    alt_texts = [
+        requests.get(f"{emulator.url}/_emulator/media/{media_id}", timeout=10).json()["alt_text"]
+        for media_id in post["media_ids"]
+    ]
+    assert alt_texts == [f"Colour bars test pattern, view {n}" for n in range(1, 5)]  # the order given
+    assert run.calls("GET", "/2/media/upload") == []  # images: X has no STATUS for them, and none was asked
+
+
+def test_text_too_long_as_x_counts_it_is_refused_before_posting(
+    airflow_env: dict[str, str], emulator: EmulatorServer
+) -> None:
+    text = "Ein Bild 🖼️ " * 24  # 288 code points: 24 emoji count 2 each, so 312 as X counts
+    run = run_dag(airflow_env, emulator, IMAGES, {"text": text})
+
+    assert run.task_states["post"] == "failed"
+    assert "characters as X counts them; X allows at most 280" in run.output
+    assert run.calls("POST", "/2/tweets") == [] and run.posts == []
+
+
+def test_out_of_credits_fails_as_billing_without_retry(airflow_env: dict[str, str]) -> None:
+    """Which endpoints X bills is not documented, so the emulator answers 402 on all: the upload fails first."""
+    with EmulatorServer(emulator_config(out_of_credits=True)) as emulator:
+        run = run_dag(airflow_env, emulator, IMAGES)
+
+    assert run.state == "failed" and run.task_states["post"] == "upstream_failed"
+    assert "HTTP 402" in run.output and "This is billing" in run.output
+    assert len(run.calls("POST", "/2/media/upload/initialize")) == 4  # one per image, never retried
+    assert run.posts == []
+
+
+def test_spent_24_hour_cap_fails_naming_the_reset(airflow_env: dict[str, str]) -> None:
+    config: EmulatorConfig = emulator_config(rate_limits=(RateLimit("tweets", window=100, user_day=0),))
+    with EmulatorServer(config) as emulator:
+        run = run_dag(airflow_env, emulator, IMAGES)
+
+    assert run.task_states["post"] == "failed"
+    assert "HTTP 429" in run.output and "The limit resets at" in run.output and "(UTC)" in run.output
+    assert run.posts == []
