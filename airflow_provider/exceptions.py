@@ -94,3 +94,10 @@ class TwitterBillingError(TwitterRejectedError):
     @property
     def is_rate_limit(self) -> bool:
         return False
+
+
+class TwitterTriggerError(AirflowException):
+    """The triggerer could not learn X's answer (connection unreadable, X unreachable or refusing the poll).
+
+    The task's ``retries`` apply: a new try polls again, which is harmless.
+    """

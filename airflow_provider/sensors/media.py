@@ -10,7 +10,6 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from airflow.exceptions import AirflowRescheduleException  # same path on Airflow 2 and 3; not in common.compat
 from airflow.providers.common.compat.sdk import (
-    AirflowException,
     AirflowFailException,
     AirflowSensorTimeout,
     AirflowSkipException,
@@ -21,7 +20,7 @@ from airflow.providers.common.compat.sdk import (
 )
 
 from airflow_provider import DEFAULT_CONN_ID
-from airflow_provider.exceptions import TwitterApiError, TwitterRejectedError
+from airflow_provider.exceptions import TwitterApiError, TwitterRejectedError, TwitterTriggerError
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.processing import ProcessingStatus, minted_at
 from airflow_provider.responses import rate_limit_wait
@@ -146,7 +145,7 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
     def execute_complete(self, context: Context, event: dict[str, Any] | None = None) -> Any:
         """Resume after the trigger: the final STATUS as XCom, or X's error."""
         if not event:
-            raise AirflowException("MediaProcessingTrigger ended without an event.")
+            raise TwitterTriggerError("MediaProcessingTrigger ended without an event.")
         media_id, outcome = event.get("media_id"), event.get("status")
         if outcome == "succeeded":
             self.log.info("Media %s is processed and ready to post.", media_id)
@@ -156,7 +155,7 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
             raise AirflowFailException(event["message"])
         if outcome == "timeout":
             self._timed_out(str(media_id))
-        raise AirflowException(f"Could not watch media {media_id}: {event.get('message')}")
+        raise TwitterTriggerError(f"Could not watch media {media_id}: {event.get('message')}")
 
     def _not_yet(self, media: UploadedMedia) -> bool:
         if self._remaining() <= 0:

@@ -8,14 +8,13 @@ from unittest import mock
 import pytest
 import time_machine
 from airflow.providers.common.compat.sdk import (
-    AirflowException,
     AirflowFailException,
     AirflowSensorTimeout,
     TaskDeferred,
 )
 from airflow.sdk.exceptions import AirflowRescheduleException
 
-from airflow_provider.exceptions import TwitterInputError
+from airflow_provider.exceptions import TwitterInputError, TwitterTriggerError
 from airflow_provider.sensors.media import MediaProcessingSensor
 from airflow_provider.triggers.media import MediaProcessingTrigger
 from tests.unit.fake_x import FakeX
@@ -274,8 +273,8 @@ class TestDeferrable:
                 "InvalidMedia: Bad",
             ),
             ({"status": "timeout"}, AirflowSensorTimeout, "still processing 3600 s after its upload"),
-            ({"status": "error", "message": "X API GET ... HTTP 401"}, AirflowException, "HTTP 401"),
-            (None, AirflowException, "without an event"),
+            ({"status": "error", "message": "X API GET ... HTTP 401"}, TwitterTriggerError, "HTTP 401"),
+            (None, TwitterTriggerError, "without an event"),
         ],
     )
     def test_complete_failures(self, event: dict[str, Any] | None, error: type[Exception], message: str) -> None:
