@@ -111,10 +111,24 @@ def _user_tweets(context: EmulatorContext, request: Request, payload: Payload) -
     if not user_id.isdigit():
         raise InvalidRequest(f"The `id` path parameter value [{user_id}] is not a user id.", {"id": [user_id]})
     max_results = int_in_range(form_int(request.query_params.get("max_results", "10")), "max_results", 5, 100)
-    posts = context.state.user_posts(max_results) if user_id == context.config.user_id else []
+    token = request.query_params.get("pagination_token")
+    posts: list[Post] = []
+    more = False
+    if user_id == context.config.user_id:
+        # Pages as X's OAS describes them: `pagination_token` from the previous page's `meta.next_token`, which
+        # is present only while older posts remain (GET /2/users/{id}/tweets). X's tokens are opaque; ours name
+        # the last post of the previous page.
+        try:
+            posts, more = context.state.user_posts(max_results, older_than=token.removeprefix("emu") if token else None)
+        except KeyError:
+            raise InvalidRequest(
+                f"The `pagination_token` query parameter value [{token}] is not valid", {"pagination_token": [token]}
+            ) from None
     if not posts:
         return JSONResponse({"meta": {"result_count": 0}})
-    meta = {"result_count": len(posts), "newest_id": posts[0].id, "oldest_id": posts[-1].id}
+    meta: dict[str, Any] = {"result_count": len(posts), "newest_id": posts[0].id, "oldest_id": posts[-1].id}
+    if more:
+        meta["next_token"] = f"emu{posts[-1].id}"
     return JSONResponse({"data": [_post_json(post) for post in posts], "meta": meta})
 
 

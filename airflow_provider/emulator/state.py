@@ -415,10 +415,17 @@ class EmulatorState:
         if moving and len(kinds) > 1:
             raise InvalidMediaIds(ids, "A post can carry up to 4 images, or 1 GIF, or 1 video; not a mix.")
 
-    def user_posts(self, max_results: int) -> list[Post]:
-        """The user's posts, newest first."""
+    def user_posts(self, max_results: int, older_than: str | None = None) -> tuple[list[Post], bool]:
+        """A page of the user's posts, newest first, starting after post ``older_than``; and whether more follow."""
         with self._lock:
-            return self._posts[::-1][:max_results]
+            newest_first = self._posts[::-1]
+        start = 0
+        if older_than is not None:
+            start = next((n + 1 for n, post in enumerate(newest_first) if post.id == older_than), -1)
+            if start < 0:
+                raise KeyError(older_than)
+        page = newest_first[start : start + max_results]
+        return page, start + max_results < len(newest_first)
 
     def post(self, post_id: str) -> Post | None:
         with self._lock:

@@ -141,6 +141,21 @@ def test_user_tweets_lists_own_posts_newest_first(x: XClient, clock: FakeClock) 
     assert x.get("/2/users/42/tweets").json() == {"meta": {"result_count": 0}}
 
 
+def test_user_tweets_pages_with_next_token(x: XClient, clock: FakeClock) -> None:
+    """``meta.next_token`` while older posts remain, taken back as ``pagination_token`` (X's OAS)."""
+    made = []
+    for n in range(12):
+        clock.advance(1)
+        made.append(x.tweet(f"post {n}").json()["data"]["id"])
+    first = x.get(f"/2/users/{USER_ID}/tweets", params={"max_results": 10}).json()
+    token = first["meta"]["next_token"]
+    second = x.get(f"/2/users/{USER_ID}/tweets", params={"max_results": 10, "pagination_token": token}).json()
+    assert [p["id"] for p in first["data"] + second["data"]] == made[::-1]
+    assert "next_token" not in second["meta"]
+    bad = x.get(f"/2/users/{USER_ID}/tweets", params={"pagination_token": "nonsense"})
+    assert bad.status_code == 400
+
+
 def test_unknown_routes_answer_json_problems(x: XClient) -> None:
     missing = x.get("/2/nothing-here")
     assert missing.status_code == 404 and missing.json()["title"] == "Not Found"
