@@ -6,21 +6,33 @@ from __future__ import annotations
 import json
 import secrets
 import subprocess
-import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import requests
 from cryptography.fernet import Fernet
 
-from tests.deployment.harness import BIN, LOOPBACK, ROOT, Emulator, Postgres, Process, Processes, Redis, free_port
+from tests.deployment.harness import (
+    BIN,
+    LOOPBACK,
+    ROOT,
+    Emulator,
+    Postgres,
+    Process,
+    Processes,
+    Redis,
+    free_port,
+    wait_until,
+)
 
 AIRFLOW = str(BIN / "airflow")
 EXAMPLE_DAGS_DIR = ROOT / "dags"
 TEST_DAGS_DIR = Path(__file__).parent / "dags"
 FINISHED = {"success", "failed"}
+T = TypeVar("T")
 VIDEO_DAGS = ("example_twitter_video", "example_twitter_video_deferrable")
 EXAMPLE_DAGS = (*VIDEO_DAGS, "example_twitter_taskflow")
 TEST_DAGS = ("deployment_sensor_timeout", "deployment_post_retry")
@@ -163,13 +175,12 @@ class Deployment:
         default_factory=lambda: {"example-dags": EXAMPLE_DAGS_DIR, "deployment-test-dags": TEST_DAGS_DIR}
     )
 
+    def __post_init__(self) -> None:
+        self.api = Api(f"http://{LOOPBACK}:{self.api_port}")
+
     @property
     def database(self) -> str:
         return f"airflow_{self.name}"
-
-    @property
-    def api(self) -> Api:
-        return self._api
 
     def start(self, timeout: float = 300) -> Deployment:
         self.postgres.create_database(self.database)
@@ -201,11 +212,10 @@ class Deployment:
                 *("--skip-serve-logs", "--without-mingle", "--without-gossip"),
             )
             self.workers.append(worker)
-        self._api = Api(f"http://{LOOPBACK}:{self.api_port}")
-        self._wait("api-server healthy", self._healthy, timeout)
+        self.wait("api-server healthy", self._healthy, timeout)
         self.api.login()
         for dag_id in self.dag_ids:
-            self._wait(f"DAG {dag_id} parsed", lambda d=dag_id: self._parsed(d), timeout)
+            self.wait(f"DAG {dag_id} parsed", partial(self._parsed, dag_id), timeout)
             self.api.unpause(dag_id)
         return self
 
@@ -217,17 +227,14 @@ class Deployment:
         self.triggerer = self._airflow(f"triggerer-{self.triggerers}", "triggerer", "--skip-serve-logs")
         return self.triggerer
 
-    def _wait(self, what: str, check: Any, timeout: float, interval: float = 1.0) -> Any:
-        """Like harness.wait_until, but fails at once if any process of the deployment died."""
-        deadline = time.monotonic() + timeout
-        while True:
+    def wait(self, what: str, check: Callable[[], T | None], timeout: float, interval: float = 1.0) -> T:
+        """Like ``wait_until``, but fails at once if any process of the deployment died."""
+
+        def alive_and(check: Callable[[], T | None] = check) -> T | None:
             self.processes.ensure_alive()
-            result = check()
-            if result:
-                return result
-            if time.monotonic() > deadline:
-                raise TimeoutError(f"{self.name}: {what}: not within {timeout:.0f} s (logs: {self.processes.logs})")
-            time.sleep(interval)
+            return check()
+
+        return wait_until(f"{self.name}: {what}", alive_and, timeout, interval)
 
     def _healthy(self) -> bool:
         try:
@@ -266,7 +273,7 @@ class Deployment:
             return all(run.state in FINISHED for run in pending)
 
         try:
-            self._wait(f"{len(pending)} runs finished", all_finished, timeout, interval=2)
+            self.wait(f"{len(pending)} runs finished", all_finished, timeout, interval=2)
         finally:
             for run in pending:
                 self.collect(run)
@@ -283,7 +290,9 @@ class Deployment:
             )
         )
         if run.tasks.get("upload_media", {}).get("state") == "success":
-            run.media_id = str(self.api.xcom(run.dag_id, run.run_id, "upload_media"))
+            uploaded = self.api.xcom(run.dag_id, run.run_id, "upload_media")
+            # The upload's output is a dict with ``media_id`` (earlier provider versions: the media id alone).
+            run.media_id = str(uploaded["media_id"] if isinstance(uploaded, dict) else uploaded)
         return run
 
     def task_pid(self, run: Run, task_id: str) -> int | None:
@@ -315,6 +324,3 @@ class Deployment:
 
     def task_state(self, run: Run, task_id: str) -> str | None:
         return self.api.task_instances(run.dag_id, run.run_id)[task_id]["state"]
-
-    def wait(self, what: str, check: Any, timeout: float, interval: float = 0.5) -> Any:
-        return self._wait(what, check, timeout, interval)

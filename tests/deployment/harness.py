@@ -53,7 +53,7 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def wait_until(what: str, check: Callable[[], T], timeout: float, interval: float = 0.5) -> T:
+def wait_until(what: str, check: Callable[[], T | None], timeout: float, interval: float = 0.5) -> T:
     """Poll ``check`` until it returns something truthy; a bounded wait that names what it waited for."""
     deadline = time.monotonic() + timeout
     while True:
