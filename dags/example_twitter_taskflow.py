@@ -36,8 +36,9 @@ def example_twitter_taskflow() -> None:
         return str(path)
 
     @task
-    def write_caption(media_path: str, ds: str) -> str:
-        return f"{Path(media_path).stem.replace('_', ' ').title()}, published {ds} from Airflow"
+    def write_caption(media_path: str, dag_run: Any) -> str:
+        # run_after, not ds: a run triggered by hand or through the API may have no logical date.
+        return f"{Path(media_path).stem.replace('_', ' ').title()}, published {dag_run.run_after:%Y-%m-%d %H:%M:%S} UTC"
 
     @task
     def report(post: dict[str, Any]) -> str:
