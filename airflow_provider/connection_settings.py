@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from typing import Any
-from urllib.parse import urlsplit, urlunsplit
+from urllib.parse import SplitResult, urlsplit, urlunsplit
 
 from airflow_provider.exceptions import TwitterInputError
 
@@ -16,14 +16,42 @@ DEFAULT_TIMEOUT = 60.0
 
 def api_base_url(host: str | None, port: int | None = None) -> str:
     """The connection's host when set (emulator, proxy), else ``https://api.x.com``; the connection's port, if any,
-    is kept (a URI-form connection stores it apart from the host)."""
-    host = (host or "").strip().rstrip("/")
+    is kept (a URI-form connection stores it apart from the host). A host no request could reach is refused here,
+    before the hook would retry the request five times."""
+    host = (host or "").strip()
     if not host:
         return DEFAULT_API_URL
     url = urlsplit(host if "://" in host else f"https://{host}")
+    url = url._replace(path=url.path.rstrip("/"))
+    if problem := _url_problem(host, url, port):
+        shown = "" if url.username or url.password else f" {host!r}"  # never echo a password
+        raise TwitterInputError(
+            f"The connection's host (API base URL){shown} is not usable: {problem}. Leave it empty for "
+            f"{DEFAULT_API_URL}, or set a URL such as http://127.0.0.1:8080 (see docs/connection.md)."
+        )
     if port and url.port is None:
         url = url._replace(netloc=f"{url.netloc}:{int(port)}")
     return urlunsplit(url)
+
+
+def _url_problem(host: str, url: SplitResult, port: int | None) -> str | None:
+    if url.scheme not in ("http", "https"):
+        return f"the scheme is {url.scheme!r}; X is reached over https:// (http:// for a local emulator)"
+    if url.username or url.password:
+        return "it carries a user name or password; put credentials in the connection's credential fields"
+    if not url.hostname or any(c.isspace() for c in host):
+        return "it names no host, or has whitespace in it"
+    if url.query or url.fragment:
+        return "it has a query (?...) or fragment (#...); the provider appends the endpoint's path to it"
+    try:
+        url_port = url.port
+    except ValueError:
+        url_port = -1
+    if url_port is not None and not 0 < url_port < 65536:
+        return "its port is not a number from 1 to 65535"
+    if port is not None and not (isinstance(port, int) and 0 <= port < 65536):
+        return f"the connection's port {port!r} is not a number from 1 to 65535"
+    return None
 
 
 def request_timeout(code_timeout: float | None, extra: Mapping[str, Any]) -> float:
@@ -33,7 +61,7 @@ def request_timeout(code_timeout: float | None, extra: Mapping[str, Any]) -> flo
         if value is None or value == "":
             continue
         try:
-            seconds = float(value)
+            seconds = 0.0 if isinstance(value, bool) else float(value)
         except (TypeError, ValueError):
             seconds = 0.0
         if not 0 < seconds < float("inf"):

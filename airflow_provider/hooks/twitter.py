@@ -12,15 +12,16 @@ from typing import Any
 
 import requests
 import tenacity
-from airflow.providers.common.compat.sdk import BaseHook, mask_secret
+from airflow.providers.common.compat.sdk import BaseHook
 from requests.adapters import HTTPAdapter
 
 from airflow_provider import DEFAULT_CONN_ID
+from airflow_provider.arguments import check_conn_id, check_hook_params, check_number
 from airflow_provider.auth import OAuth1Credentials
 from airflow_provider.connection_settings import USER_AGENT, api_base_url, request_timeout
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
 from airflow_provider.get_provider_info import get_provider_info
-from airflow_provider.media import DEFAULT_CHUNK_SIZE, MAX_MEDIA_PER_POST, MediaFile, iter_chunks
+from airflow_provider.media import DEFAULT_CHUNK_SIZE, MAX_MEDIA_PER_POST, MediaFile, check_media_ids, iter_chunks
 from airflow_provider.multipart import SegmentBody
 from airflow_provider.processing import ProcessingStatus, minted_at, unknown_media
 from airflow_provider.progress import UploadProgress
@@ -69,7 +70,17 @@ class TwitterHook(BaseHook):
         max_rate_limit_wait: float = 900.0,
     ) -> None:
         super().__init__()
-        self.twitter_conn_id = twitter_conn_id
+        check_hook_params(
+            {
+                "timeout": timeout,
+                "max_attempts": max_attempts,
+                "backoff_initial": backoff_initial,
+                "backoff_max": backoff_max,
+                "max_rate_limit_wait": max_rate_limit_wait,
+            },
+            label="",
+        )
+        self.twitter_conn_id = check_conn_id(twitter_conn_id)
         self._timeout = timeout
         self.max_attempts = max_attempts
         self.backoff_initial = backoff_initial
@@ -103,11 +114,13 @@ class TwitterHook(BaseHook):
         return self.get_connection(self.twitter_conn_id)
 
     @cached_property
+    def _extra(self) -> Any:
+        """Read once: each read makes Airflow register the extra with its masker again, printing it at DEBUG."""
+        return self._connection.extra_dejson
+
+    @cached_property
     def credentials(self) -> OAuth1Credentials:
-        credentials = OAuth1Credentials.from_connection(self._connection)
-        for secret in credentials.secrets:
-            mask_secret(secret)
-        return credentials
+        return OAuth1Credentials.from_connection(self._connection, self._extra)
 
     @cached_property
     def base_url(self) -> str:
@@ -116,7 +129,7 @@ class TwitterHook(BaseHook):
     @cached_property
     def timeout(self) -> float:
         """The code's ``timeout`` wins over the connection's, as in Airflow's ``http`` provider."""
-        return request_timeout(self._timeout, self._connection.extra_dejson)
+        return request_timeout(self._timeout, self._extra)
 
     @cached_property
     def session(self) -> requests.Session:
@@ -137,7 +150,7 @@ class TwitterHook(BaseHook):
         Airflow tests a form's values under a temporary connection id, so messages name fields, not the id.
         """
         try:
-            OAuth1Credentials.from_connection(self._connection, conn_label="The connection")
+            OAuth1Credentials.from_connection(self._connection, self._extra, conn_label="The connection")
             answer = self._send("GET", "/2/users/me", timeout=TEST_CONNECTION_TIMEOUT / 2)
             me = data_of(answer, "GET /2/users/me")
         except Exception as e:
@@ -205,17 +218,20 @@ class TwitterHook(BaseHook):
         return data_of(self.request("POST", "/2/media/upload/initialize", json=body), "POST /2/media/upload/initialize")
 
     def append_upload(self, media_id: str, segment_index: int, chunk: bytes) -> None:
+        (media_id,) = check_media_ids([media_id])  # it goes into the URL's path
         body = SegmentBody(segment_index, chunk)
         path = f"/2/media/upload/{media_id}/append"
         self.request("POST", path, data=body, headers={"Content-Type": body.content_type})
 
     def finalize_upload(self, media_id: str) -> dict[str, Any]:
+        (media_id,) = check_media_ids([media_id])
         path = f"/2/media/upload/{media_id}/finalize"
         return data_of(self.request("POST", path), f"POST {path}")
 
     def get_upload_status(self, media_id: str, *, uploaded_at: float | None = None) -> dict[str, Any]:
         """STATUS of media X is processing. X answers it only for such media: for an image, as for an expired id,
         it answers 400 "Not found" (xdevplatform/xurl#18), raised here as :func:`unknown_media`."""
+        (media_id,) = check_media_ids([media_id])
         params = {"command": "STATUS", "media_id": media_id}
         try:
             return data_of(self.request("GET", "/2/media/upload", params=params), "GET /2/media/upload")
@@ -225,6 +241,7 @@ class TwitterHook(BaseHook):
             raise
 
     def create_media_metadata(self, media_id: str, alt_text: str) -> None:
+        (media_id,) = check_media_ids([media_id])
         check_alt_text(alt_text)
         body = {"id": media_id, "metadata": {"alt_text": {"text": alt_text}}}
         self.request("POST", "/2/media/metadata", json=body)
@@ -362,9 +379,8 @@ class TwitterHook(BaseHook):
         index); at most that many chunks, plus the one being read, are in memory.
         """
         media.check_chunk_size(chunk_size)
-        if parallel_segments < 1:
-            raise TwitterInputError(f"parallel_segments must be at least 1, got {parallel_segments}.")
-        if alt_text:
+        check_number("parallel_segments", parallel_segments, integer=True, minimum=1)
+        if alt_text is not None:
             check_alt_text(alt_text)
         init = self.initialize_upload(
             total_bytes=media.size, media_type=media.media_type, media_category=media.media_category
@@ -410,6 +426,8 @@ def _connection_metadata() -> dict[str, Any]:
 
 
 def check_alt_text(alt_text: str) -> None:
+    if not isinstance(alt_text, str):
+        raise TwitterInputError(f"alt_text must be a string, got {type(alt_text).__name__} {alt_text!r}.")
     if len(alt_text) > MAX_ALT_TEXT:
         raise TwitterInputError(f"alt_text is {len(alt_text)} characters; X allows at most {MAX_ALT_TEXT}. Shorten it.")
 

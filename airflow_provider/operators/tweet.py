@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING, Any
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider import DEFAULT_CONN_ID
+from airflow_provider.arguments import check_conn_id, check_hook_params
 from airflow_provider.hooks.mixin import TwitterHookMixin
 
 if TYPE_CHECKING:
@@ -46,8 +47,8 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
         super().__init__(**kwargs)
         self.text = text
         self.media_ids = media_ids
-        self.twitter_conn_id = twitter_conn_id
-        self.hook_params = hook_params or {}
+        self.twitter_conn_id = check_conn_id(twitter_conn_id)
+        self.hook_params = check_hook_params(hook_params)
 
     def execute(self, context: Context) -> dict[str, Any]:
         earlier_attempt_since = None

@@ -20,6 +20,7 @@ from airflow.providers.common.compat.sdk import (
 )
 
 from airflow_provider import DEFAULT_CONN_ID
+from airflow_provider.arguments import check_conn_id, check_hook_params, check_number
 from airflow_provider.exceptions import TwitterApiError, TwitterRejectedError, TwitterTriggerError
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.processing import ProcessingStatus, minted_at
@@ -79,14 +80,13 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
         deferrable: bool = conf.getboolean("operators", "default_deferrable", fallback=False),
         **kwargs: Any,
     ) -> None:
+        check_number("min_reschedule_interval", min_reschedule_interval, unit="seconds")
         kwargs.setdefault("retries", 3)
         kwargs.setdefault("retry_delay", timedelta(seconds=min_reschedule_interval))
         super().__init__(mode=mode, poke_interval=poke_interval, timeout=timeout, **kwargs)
-        if min_reschedule_interval < 0:
-            raise ValueError(f"min_reschedule_interval must not be negative, got {min_reschedule_interval}.")
         self.media_id = media_id
-        self.twitter_conn_id = twitter_conn_id
-        self.hook_params = hook_params or {}
+        self.twitter_conn_id = check_conn_id(twitter_conn_id)
+        self.hook_params = check_hook_params(hook_params)
         self.min_reschedule_interval = min_reschedule_interval
         self.deferrable = deferrable
         # Set by execute() for the pokes of this one call; never carried to the next: in reschedule mode that

@@ -17,9 +17,11 @@ from airflow.providers.common.compat.connection import get_async_connection, get
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider import DEFAULT_CONN_ID
+from airflow_provider.arguments import check_conn_id, check_hook_params, check_number
 from airflow_provider.auth import OAuth1Credentials
 from airflow_provider.connection_settings import USER_AGENT, api_base_url, request_timeout
 from airflow_provider.exceptions import TwitterApiError
+from airflow_provider.media import check_media_ids
 from airflow_provider.processing import ProcessingStatus
 from airflow_provider.responses import data_of, rate_limit_wait, read_answer
 
@@ -66,12 +68,12 @@ class MediaProcessingTrigger(BaseTrigger):
         hook_params: dict[str, Any] | None = None,
     ) -> None:
         super().__init__()
-        self.media_id = media_id
-        self.twitter_conn_id = twitter_conn_id
-        self.poll_at = poll_at
-        self.end_time = end_time
-        self.poll_interval = poll_interval
-        self.hook_params = hook_params or {}
+        (self.media_id,) = check_media_ids([media_id])
+        self.twitter_conn_id = check_conn_id(twitter_conn_id)
+        self.poll_at = check_number("poll_at", poll_at, unit="epoch seconds")
+        self.end_time = check_number("end_time", end_time, unit="epoch seconds")
+        self.poll_interval = check_number("poll_interval", poll_interval, positive=True, unit="seconds")
+        self.hook_params = check_hook_params(hook_params)
 
     def serialize(self) -> tuple[str, dict[str, Any]]:
         return (
@@ -93,7 +95,8 @@ class MediaProcessingTrigger(BaseTrigger):
         try:
             conn = await get_async_connection(self.twitter_conn_id)
             extra = await get_async_extra_dejson(conn)
-            credentials = OAuth1Credentials.from_connection(conn, extra)
+            # In a thread: registering the secrets with Airflow's masker is a blocking call to its supervisor.
+            credentials = await asyncio.to_thread(OAuth1Credentials.from_connection, conn, extra)
             url = f"{api_base_url(conn.host, conn.port)}{STATUS_PATH}"
             timeout = request_timeout(self.hook_params.get("timeout"), extra)
             verify = await asyncio.to_thread(_ssl_context)  # loading the CA bundle would block the event loop

@@ -85,6 +85,13 @@ def test_connection_port_is_kept(twitter_conn: dict[str, object], monkeypatch: p
     assert TwitterHook().base_url == "http://127.0.0.1:8123"
 
 
+def test_uri_connection_keeps_its_port(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Airflow parses a URI's port into ``Connection.port``; it used to be dropped."""
+    uri = "twitter://key:secret@127.0.0.1:8123/?access_token=1-token&access_token_secret=token-secret"
+    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", uri)
+    assert TwitterHook().base_url == "https://127.0.0.1:8123"
+
+
 @pytest.mark.parametrize(("code", "extra", "expected"), [(None, None, 60.0), (None, "12", 12.0), (5.0, "12", 5.0)])
 def test_timeout_from_code_wins_over_connection(
     twitter_conn: dict[str, object],

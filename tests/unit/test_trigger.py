@@ -8,6 +8,7 @@ from typing import Any
 
 import httpx
 import pytest
+from airflow.providers.common.compat.sdk import redact
 
 from airflow_provider.triggers.media import MediaProcessingTrigger
 from tests.unit.this_thread import only_in_this_thread
@@ -168,3 +169,24 @@ async def test_bad_connection_is_an_error_event(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({"conn_type": "twitter", "login": "k"}))
     event = await first_event(trigger())
     assert event["status"] == "error" and "API Key Secret (password)" in event["message"]
+
+
+async def test_credentials_read_in_the_trigger_are_stripped_and_masked(
+    x_answers: Callable[..., list[httpx.Request]], monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, Any]
+) -> None:
+    extra = {"access_token": " 1-trigger-access-token\n", "access_token_secret": "trigger-token-secret "}
+    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**twitter_conn, "extra": extra}))
+    seen = x_answers(status("succeeded"))
+    assert (await first_event(trigger()))["status"] == "succeeded"
+    assert 'oauth_token="1-trigger-access-token"' in seen[0].headers["Authorization"]
+    assert redact("1-trigger-access-token") == redact("trigger-token-secret") == "***"
+
+
+async def test_malformed_credential_is_an_error_event_naming_the_field(
+    x_answers: Callable[..., list[httpx.Request]], monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, Any]
+) -> None:
+    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**twitter_conn, "password": "two words"}))
+    seen = x_answers(status("succeeded"))
+    event = await first_event(trigger())
+    assert event["status"] == "error" and "API Key Secret (password) has whitespace" in event["message"]
+    assert "two words" not in event["message"] and seen == []
