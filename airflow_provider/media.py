@@ -6,14 +6,16 @@ videos 512 MB and 0.5 to 140 seconds, segments of at most 5 MB and at most 1,000
 
 from __future__ import annotations
 
+import codecs
 import math
-import mimetypes
 import os
+import re
 import stat
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, BinaryIO
 
+from airflow_provider.arguments import check_number
 from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.video import video_duration
 
@@ -41,19 +43,77 @@ CATEGORIES: dict[str, tuple[frozenset[str], int]] = {
 }
 
 
+# What a refused file is, by its magic number, to name it in the error (never its content).
+_OTHER_MAGIC = (
+    (b"%PDF-", "a PDF document (application/pdf)"),
+    (b"II*\x00", "a TIFF image (image/tiff)"),
+    (b"MM\x00*", "a TIFF image (image/tiff)"),
+    (b"\x1a\x45\xdf\xa3", "a WebM or Matroska video (video/webm)"),
+    (b"ID3", "MP3 audio (audio/mpeg)"),
+    (b"OggS", "an Ogg file (application/ogg)"),
+    (b"fLaC", "FLAC audio (audio/flac)"),
+    (b"PK\x03\x04", "a ZIP archive (application/zip)"),
+    (b"\x1f\x8b", "a gzip archive (application/gzip)"),
+    (b"\x7fELF", "a program (application/x-executable)"),
+)
+# ISO base media files (an ``ftyp`` box first) that are not MP4 video, by their major brand.
+_FTYP_BRANDS = {
+    b"qt  ": "video/quicktime",
+    b"heic": "a HEIC image (image/heic)",
+    b"heix": "a HEIC image (image/heic)",
+    b"mif1": "a HEIF image (image/heif)",
+    b"msf1": "a HEIF image (image/heif)",
+    b"avif": "an AVIF image (image/avif)",
+    b"avis": "an AVIF image (image/avif)",
+    b"M4A ": "MPEG-4 audio (audio/mp4)",
+}
+_RIFF_FORMATS = {b"WEBP": "image/webp", b"AVI ": "an AVI video (video/x-msvideo)", b"WAVE": "WAV audio (audio/wav)"}
+SNIFF_BYTES = 512
+_TS_PACKET = 188
+
+
 def sniff_media_type(head: bytes) -> str | None:
-    """Name the media type from a file's first bytes (its magic number), or None when unknown."""
+    """Name the media type X accepts that a file's first bytes (its magic number) show, or None."""
+    found = sniff_content(head)
+    return found if found in IMAGE_TYPES | VIDEO_TYPES else None
+
+
+def sniff_content(head: bytes) -> str | None:
+    """What a file's first bytes show: a media type X accepts (``image/png``), a description of something else
+    (``a PDF document (application/pdf)``, ``text``), or None when they match nothing known."""
     if head.startswith(b"\xff\xd8\xff"):
         return "image/jpeg"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
         return "image/png"
     if head[:6] in (b"GIF87a", b"GIF89a"):
         return "image/gif"
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return "image/webp"
+    if head[:4] == b"RIFF":
+        return _RIFF_FORMATS.get(head[8:12], "a RIFF file")
     if head[4:8] == b"ftyp":
-        return "video/quicktime" if head[8:12] == b"qt  " else "video/mp4"
-    return None
+        return _FTYP_BRANDS.get(head[8:12], "video/mp4")
+    if head[:2] == b"BM" and head[6:10] == b"\0\0\0\0":
+        return "a BMP image (image/bmp)"
+    if head[:1] == head[_TS_PACKET : _TS_PACKET + 1] == b"\x47":
+        return "an MPEG transport stream (video/mp2t)"
+    for magic, name in _OTHER_MAGIC:
+        if head.startswith(magic):
+            return name
+    return "text" if _is_text(head) else None
+
+
+def _is_text(head: bytes) -> bool:
+    """UTF-8 (ASCII included) without control characters other than tabs and line breaks; a character cut at the
+    end of ``head`` does not count against it."""
+    try:
+        text = codecs.getincrementaldecoder("utf-8")().decode(head, final=False)
+    except UnicodeDecodeError:
+        return False
+    return all(c.isprintable() or c in "\t\n\r\f\ufeff" for c in text)
+
+
+def chunk_size_in_range(chunk_size: Any) -> int:
+    """X takes segments of 1 byte to 5 MiB."""
+    return int(check_number("chunk_size", chunk_size, integer=True, minimum=1, maximum=MAX_SEGMENT_BYTES, unit="bytes"))
 
 
 def default_category(media_type: str) -> str:
@@ -83,11 +143,7 @@ class MediaFile:
 
     def check_chunk_size(self, chunk_size: int) -> None:
         """X takes segments of at most 5 MB and indexes 0-999: refuse a chunk size that breaks either."""
-        if not 0 < chunk_size <= MAX_SEGMENT_BYTES:
-            raise TwitterInputError(
-                f"chunk_size={chunk_size} is out of range: X takes segments of 1 to {MAX_SEGMENT_BYTES} bytes "
-                f"(5 MiB). Use the default ({DEFAULT_CHUNK_SIZE}) unless you have a reason not to."
-            )
+        chunk_size_in_range(chunk_size)
         if self.segment_count(chunk_size) > MAX_SEGMENTS:
             smallest = math.ceil(self.size / MAX_SEGMENTS)
             raise TwitterInputError(
@@ -109,6 +165,11 @@ def inspect_media_file(
     A video must last 0.5 s to ``max_video_duration`` s (X's limit, 140 s, for standard accounts: raise it for an
     account X allows longer videos). A video whose duration its header does not tell is left to X to judge.
     """
+    if not isinstance(path, str | os.PathLike) or not str(path).strip():
+        raise TwitterInputError(
+            f"file_path must be the path of a local image or video file, got {type(path).__name__} {path!r}."
+        )
+    path = os.fspath(path)
     try:
         info = os.stat(path)
     except FileNotFoundError:
@@ -123,23 +184,12 @@ def inspect_media_file(
         raise TwitterInputError(f"Media file {path!r} is empty; there is nothing to upload.")
     try:
         with open(path, "rb") as f:
-            head = f.read(32)
+            head = f.read(SNIFF_BYTES)
     except OSError as e:
         raise TwitterInputError(f"Media file {path!r} cannot be read: {e.strerror}.") from None
-
-    media_type = media_type or sniff_media_type(head) or mimetypes.guess_type(path)[0]
-    if media_type is None:
-        raise TwitterInputError(
-            f"Cannot tell the media type of {path!r} from its content or name. "
-            "Pass media_type (for example 'video/mp4' or 'image/png')."
-        )
-    if media_type not in IMAGE_TYPES | VIDEO_TYPES:
-        raise TwitterInputError(
-            f"Media type {media_type!r} of {path!r} is not one X accepts in a Post. "
-            f"Accepted: {', '.join(sorted(IMAGE_TYPES | VIDEO_TYPES))}."
-        )
+    media_type = _content_type(path, head, media_type)
     media_category = media_category or default_category(media_type)
-    if media_category not in CATEGORIES:
+    if not isinstance(media_category, str) or media_category not in CATEGORIES:
         raise TwitterInputError(
             f"Unknown media_category {media_category!r}. Use one of: {', '.join(CATEGORIES)}, "
             "or leave it out to infer it from the media type."
@@ -160,6 +210,32 @@ def inspect_media_file(
     return MediaFile(
         path=path, size=info.st_size, media_type=media_type, media_category=media_category, duration=duration
     )
+
+
+def _content_type(path: str, head: bytes, media_type: str | None) -> str:
+    """The media type the file's content shows; its name is never trusted (a text file named ``.mp4`` would be
+    uploaded in full before X refused it). An explicit ``media_type`` must agree with the content; between MP4 and
+    MOV, one ISO base media container, it chooses."""
+    accepted = ", ".join(sorted(IMAGE_TYPES | VIDEO_TYPES))
+    if media_type is not None and not isinstance(media_type, str):
+        raise TwitterInputError(f"media_type must be a MIME type string such as 'video/mp4', got {media_type!r}.")
+    given = media_type.strip().lower() if media_type else None
+    if given and given not in IMAGE_TYPES | VIDEO_TYPES:
+        raise TwitterInputError(f"media_type {media_type!r} is not one X accepts in a Post. Accepted: {accepted}.")
+    found = sniff_content(head)
+    if found not in IMAGE_TYPES | VIDEO_TYPES:
+        what = f"is {found} by its content" if found else "has content that matches no media type X accepts"
+        said = f"media_type says {given!r}, but m" if given else "M"
+        raise TwitterInputError(
+            f"{said}edia file {path!r} {what}, whatever its name says. X accepts {accepted} in a Post: check "
+            "file_path, or convert the file first."
+        )
+    if given and given != found and not {given, found} <= VIDEO_TYPES:
+        raise TwitterInputError(
+            f"media_type says {given!r}, but the content of {path!r} is {found}. Leave media_type out to use the "
+            "content's type, or check file_path."
+        )
+    return given or found
 
 
 def _video_duration(path: str, max_seconds: float) -> float | None:
@@ -188,6 +264,9 @@ def iter_chunks(f: BinaryIO, chunk_size: int) -> Iterator[tuple[int, bytes]]:
         index += 1
 
 
+_MEDIA_ID = re.compile(r"[0-9]{1,19}")  # ASCII only: str.isdigit() takes Arabic-Indic and full-width digits too
+
+
 def check_media_ids(media_ids: Sequence[Any]) -> list[str]:
     """X takes 1 to 4 numeric id strings per post; say which one is wrong before sending."""
     if isinstance(media_ids, str):
@@ -196,9 +275,10 @@ def check_media_ids(media_ids: Sequence[Any]) -> list[str]:
     if len(ids) > MAX_MEDIA_PER_POST:
         raise TwitterInputError(f"{len(ids)} media ids given; a post carries at most {MAX_MEDIA_PER_POST}.")
     for media_id in ids:
-        if not media_id.isdigit() or len(media_id) > 19:
+        if not _MEDIA_ID.fullmatch(media_id):
+            digits = " written in digits other than ASCII 0-9" if media_id.isdigit() and not media_id.isascii() else ""
             raise TwitterInputError(
-                f"Media id {media_id!r} is not an X media id (1 to 19 digits). Pass the id returned by "
+                f"Media id {media_id!r} is not an X media id (1 to 19 ASCII digits){digits}. Pass the id returned by "
                 "MediaUploadOperator (its return_value XCom)."
             )
     return ids

@@ -14,8 +14,9 @@ A bare media id (a string of digits) is accepted wherever a receipt is: then not
 
 from __future__ import annotations
 
+import math
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -63,6 +64,12 @@ class UploadedMedia:
                 )
             (media_id,) = check_media_ids([value["media_id"]])
             known = {name: value.get(name) for name in cls.__dataclass_fields__ if name != "media_id"}
+            for name, value in known.items():
+                if value is not None and not _FIELD_CHECKS[name][1](value):
+                    raise TwitterInputError(
+                        f"{argument}[{name!r}] is {type(value).__name__} {value!r}; the upload's output has "
+                        f"{_FIELD_CHECKS[name][0]} or null there. Pass MediaUploadOperator's output unchanged."
+                    )
             return cls(media_id=media_id, **known)
         if value is None or (isinstance(value, bool | float | Sequence) and not isinstance(value, str)):
             raise TwitterInputError(
@@ -82,6 +89,21 @@ class UploadedMedia:
 
     def to_xcom(self) -> dict[str, Any]:
         return asdict(self)
+
+
+def _is_time(value: Any) -> bool:
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
+
+
+# The upload output's fields besides the id: what each holds, and its check. A hand-edited output gets a clear error
+# here instead of a TypeError in the sensor's or the post's arithmetic.
+_FIELD_CHECKS: dict[str, tuple[str, Callable[[Any], bool]]] = {
+    "media_key": ("a string", lambda v: isinstance(v, str)),
+    "processing": ("true, false", lambda v: isinstance(v, bool)),
+    "next_status_at": ("epoch seconds", _is_time),
+    "uploaded_at": ("epoch seconds", _is_time),
+    "expires_at": ("epoch seconds", _is_time),
+}
 
 
 def parse_media_list(values: Any, *, argument: str = "media_ids") -> list[UploadedMedia]:

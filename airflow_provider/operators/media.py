@@ -8,8 +8,16 @@ from typing import TYPE_CHECKING, Any
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider import DEFAULT_CONN_ID
+from airflow_provider.arguments import check_conn_id, check_hook_params, check_number
 from airflow_provider.hooks.mixin import TwitterHookMixin
-from airflow_provider.media import DEFAULT_CHUNK_SIZE, MAX_SEGMENT_BYTES, MAX_VIDEO_SECONDS, MiB, inspect_media_file
+from airflow_provider.media import (
+    DEFAULT_CHUNK_SIZE,
+    MAX_VIDEO_SECONDS,
+    MIN_VIDEO_SECONDS,
+    MiB,
+    chunk_size_in_range,
+    inspect_media_file,
+)
 from airflow_provider.uploaded_media import UploadedMedia
 
 if TYPE_CHECKING:
@@ -26,7 +34,8 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
     with :class:`~airflow_provider.sensors.media.MediaProcessingSensor` before posting.
 
     :param file_path: Local path of the file to upload. (templated)
-    :param media_type: MIME type; inferred from the file's content, then its name, when omitted. (templated)
+    :param media_type: MIME type; read from the file's content when omitted. When given, the content must agree
+        (between ``video/mp4`` and ``video/quicktime``, one container, it chooses). (templated)
     :param media_category: X's category (``tweet_image``, ``tweet_gif``, ``tweet_video``, ...); inferred
         from the media type when omitted. (templated)
     :param alt_text: Description for screen readers, at most 1,000 characters, set after upload. (templated)
@@ -63,19 +72,17 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
-        if not 0 < chunk_size <= MAX_SEGMENT_BYTES:
-            raise ValueError(f"chunk_size must be between 1 and {MAX_SEGMENT_BYTES} bytes (5 MiB), got {chunk_size}.")
         self.file_path = file_path
         self.media_type = media_type
         self.media_category = media_category
         self.alt_text = alt_text
-        if parallel_segments < 1:
-            raise ValueError(f"parallel_segments must be at least 1, got {parallel_segments}.")
-        self.chunk_size = chunk_size
-        self.parallel_segments = parallel_segments
-        self.max_video_duration = max_video_duration
-        self.twitter_conn_id = twitter_conn_id
-        self.hook_params = hook_params or {}
+        self.chunk_size = chunk_size_in_range(chunk_size)
+        self.parallel_segments = check_number("parallel_segments", parallel_segments, integer=True, minimum=1)
+        self.max_video_duration = check_number(
+            "max_video_duration", max_video_duration, minimum=MIN_VIDEO_SECONDS, unit="seconds"
+        )
+        self.twitter_conn_id = check_conn_id(twitter_conn_id)
+        self.hook_params = check_hook_params(hook_params)
 
     def execute(self, context: Context) -> dict[str, Any]:
         media = inspect_media_file(

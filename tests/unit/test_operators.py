@@ -2,6 +2,7 @@ from __future__ import annotations
 
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,14 +43,26 @@ def test_upload_bad_file_sends_nothing(fake_x: FakeX, tmp_path: Path) -> None:
     assert fake_x.requests == []
 
 
-def test_upload_chunk_size_checked_at_parse_time() -> None:
-    with pytest.raises(ValueError, match="chunk_size must be between 1 and 5242880"):
-        MediaUploadOperator(task_id="upload", file_path="x.mp4", chunk_size=6 * 1024 * 1024)
+@pytest.mark.parametrize(
+    "bad",
+    [
+        {"chunk_size": 6 * 1024 * 1024},
+        {"parallel_segments": 0},
+        {"max_video_duration": "long"},
+        {"twitter_conn_id": ""},
+        {"hook_params": {"retries": 3}},
+    ],
+)
+def test_upload_arguments_checked_at_parse_time(bad: dict[str, Any]) -> None:
+    """The constructor refuses them (a DAG-parse error); templated arguments wait for execute."""
+    with pytest.raises(TwitterInputError, match=next(iter(bad))):
+        MediaUploadOperator(task_id="upload", file_path="{{ params.path }}", **bad)
 
 
-def test_upload_parallel_segments_checked_at_parse_time() -> None:
-    with pytest.raises(ValueError, match="parallel_segments must be at least 1, got 0"):
-        MediaUploadOperator(task_id="upload", file_path="x.mp4", parallel_segments=0)
+def test_templated_arguments_are_not_checked_at_parse_time() -> None:
+    op = MediaUploadOperator(task_id="upload", file_path="{{ params.path }}", media_type="{{ params.type }}")
+    post = CreateTweetOperator(task_id="post", text="{{ params.text }}", media_ids="{{ ti.xcom_pull('upload') }}")
+    assert (op.media_type, post.media_ids) == ("{{ params.type }}", "{{ ti.xcom_pull('upload') }}")
 
 
 def test_upload_template_fields() -> None:
