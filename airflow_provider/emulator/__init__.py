@@ -7,6 +7,18 @@ It never imports Airflow, so it starts fast and runs standalone: ``python -m air
 
 from __future__ import annotations
 
+# The emulator's packages come with the extra, not with the provider: say so instead of a bare ModuleNotFoundError.
+try:
+    import python_multipart  # noqa: F401
+    import starlette  # noqa: F401
+    import uvicorn  # noqa: F401
+except ImportError as exc:
+    raise ImportError(
+        f"airflow_provider.emulator needs the module {exc.name!r}, from the provider's [emulator] extra: "
+        "pip install 'airflow-provider-twitter[emulator]'",
+        name=exc.name,
+    ) from exc
+
 from airflow_provider.emulator.app import create_app
 from airflow_provider.emulator.config import EmulatorConfig
 from airflow_provider.emulator.faults import Fault
