@@ -72,12 +72,6 @@ SNIFF_BYTES = 512
 _TS_PACKET = 188
 
 
-def sniff_media_type(head: bytes) -> str | None:
-    """Name the media type X accepts that a file's first bytes (its magic number) show, or None."""
-    found = sniff_content(head)
-    return found if found in IMAGE_TYPES | VIDEO_TYPES else None
-
-
 def sniff_content(head: bytes) -> str | None:
     """What a file's first bytes show: a media type X accepts (``image/png``), a description of something else
     (``a PDF document (application/pdf)``, ``text``), or None when they match nothing known."""
