@@ -1,6 +1,7 @@
 # Two entry points, both self-installing from the pinned uv.lock:
 #   make demo   upload -> wait -> post, against the bundled X emulator, on Airflow + SQLite in ./.airflow
-#   make test   ruff, mypy and the whole test suite (unit and end-to-end)
+#   make test   ruff, mypy, the whole test suite (unit and end-to-end), then `make versions`
+#   make versions  the example DAG end to end on every supported Airflow 3 line (ci/versions.sh)
 #   make bench  the benchmarks (about 15 minutes); prints a table and rewrites docs/benchmarks.md
 #   make up     a local Airflow (web UI, scheduler, dag-processor, triggerer; PostgreSQL) against the emulator
 
@@ -10,7 +11,7 @@ UV         := .tools/bin/uv
 VENV       := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint bench env clean up
+.PHONY: demo test lint bench env clean up versions
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -42,10 +43,15 @@ lint: env
 
 test: lint
 	$(VENV)/bin/pytest
+	$(MAKE) --no-print-directory versions
+
+# Each line in its own .venv-versions/<line> from its committed set in ci/versions/, apart from uv.lock.
+versions: $(UV)
+	bash ci/versions.sh
 
 # tweepy (the baseline) pins oauthlib < 4, so it joins only the benchmark run, not the locked environment.
 bench: env
 	$(UV) run --frozen --with tweepy==4.17.0 python -m benchmarks
 
 clean:
-	rm -rf .airflow .pytest_cache .mypy_cache .ruff_cache
+	rm -rf .airflow .pytest_cache .mypy_cache .ruff_cache .venv-versions
