@@ -33,19 +33,19 @@ def test_video_is_processed_then_posted(airflow_env: dict[str, str], emulator: E
     assert f"https://x.com/i/web/status/{run.posts[0]['id']}" in run.output
 
 
-def test_fake_video_fails_with_x_error_and_posts_nothing(
-    airflow_env: dict[str, str], emulator: EmulatorServer, tmp_path: Path
-) -> None:
-    fake = tmp_path / "fake.mp4"
-    fake.write_bytes(b"This is a text file pretending to be a video.\n" * 200)
+def test_video_x_fails_to_process_fails_the_sensor_and_posts_nothing(airflow_env: dict[str, str]) -> None:
+    """X's processing refuses the video (here: longer than this account may post, 2 s against the sample's 3 s),
+    which no local check could know: the sensor fails with X's error, at once, and nothing is posted."""
+    from tests.e2e.conftest import emulator_config
 
-    run = run_dag(airflow_env, emulator, "example_twitter_video", {"media_path": str(fake)})
+    with EmulatorServer(emulator_config(max_video_secs=2.0)) as emulator:
+        run = run_dag(airflow_env, emulator, "example_twitter_video")
 
     assert run.state == "failed"
     assert run.task_states["upload_media"] == "success"
     assert run.task_states["wait_for_processing"] == "failed"
     assert run.task_states["post"] == "upstream_failed"
-    assert "InvalidMedia: Unsupported video format" in run.output
+    assert "UnsupportedMedia: Duration" in run.output
     assert run.posts == []
     assert run.calls("POST", "/2/tweets") == []
 
