@@ -1,19 +1,25 @@
-"""Hook for the X (Twitter) API v2: signed requests, retries, and the media and post endpoints."""
+"""Hook for the X (Twitter) API v2: signed requests, retries, and the media and post endpoints, sync for the
+workers and async (STATUS) for the triggerer, over one connection reading, one error mapping and one retry policy.
+
+The module does not import ``requests``: the triggerer imports it on its event loop and never sends through it.
+"""
 
 from __future__ import annotations
 
+import asyncio
 import io
 import time
 from collections.abc import Sequence
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import requests
+import httpx
 import tenacity
+from airflow.providers.common.compat.connection import get_async_connection, get_async_extra_dejson
 from airflow.providers.common.compat.sdk import BaseHook
-from requests.adapters import HTTPAdapter
 
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.arguments import check_conn_id, check_hook_params, check_number
@@ -27,13 +33,35 @@ from airflow_provider.processing import ProcessingStatus, minted_at, unknown_med
 from airflow_provider.progress import UploadProgress
 from airflow_provider.responses import data_of, rate_limit_wait, read_answer
 from airflow_provider.text import check_post_text
+from airflow_provider.transport import async_client, requests_session
 from airflow_provider.uploaded_media import UploadedMedia, parse_media_list
+
+if TYPE_CHECKING:
+    import requests
 
 MAX_ALT_TEXT = 1000
 # The connection test answers in the UI: one attempt, within about this many seconds.
 TEST_CONNECTION_TIMEOUT = 10.0
 # How far back the adoption of a post made by an earlier attempt looks: 10 pages of 100 posts.
 _ADOPTION_PAGES = 10
+# How long a triggerer keeps a connection's settings: thousands of triggers on one connection read it once a
+# minute, not once each, and a changed connection is seen within that time.
+ASYNC_SETTINGS_TTL = 60.0
+STATUS_PATH = "/2/media/upload"
+
+
+@dataclass(frozen=True)
+class _AsyncSettings:
+    """What the async path reads from the connection, without blocking the event loop."""
+
+    credentials: OAuth1Credentials
+    base_url: str
+    extra: dict[str, Any]
+    read_at: float
+
+
+# conn_id -> its settings, shared by the hooks of one triggerer process.
+_ASYNC_SETTINGS: dict[str, _AsyncSettings] = {}
 
 
 class TwitterHook(BaseHook):
@@ -133,13 +161,7 @@ class TwitterHook(BaseHook):
 
     @cached_property
     def session(self) -> requests.Session:
-        session = requests.Session()
-        adapter = _UploadAdapter(pool_maxsize=16)
-        session.mount("https://", adapter)
-        session.mount("http://", adapter)
-        session.auth = self.credentials.requests_auth()
-        session.headers["User-Agent"] = USER_AGENT
-        return session
+        return requests_session(self.credentials.requests_auth())
 
     def get_conn(self) -> requests.Session:
         return self.session
@@ -165,6 +187,8 @@ class TwitterHook(BaseHook):
         endpoint = f"{method} {path}"
         if isinstance(body := kwargs.get("data"), io.IOBase):
             body.seek(0)  # a retry resends the whole body
+        import requests
+
         try:
             response = self.session.request(method, self.base_url + path, timeout=timeout or self.timeout, **kwargs)
         except requests.RequestException as e:
@@ -193,15 +217,20 @@ class TwitterHook(BaseHook):
             "%s; attempt %d of %d, retrying in %.1f s", error, state.attempt_number, self.max_attempts, wait
         )
 
+    def _retry_policy(self) -> dict[str, Any]:
+        """One policy for ``tenacity.Retrying`` (workers) and ``AsyncRetrying`` (triggerer): transient failures
+        back off with jitter, a rate limit waits for its reset within ``max_rate_limit_wait``, the rest fail."""
+        return {
+            "stop": tenacity.stop_after_attempt(self.max_attempts),
+            "wait": self._wait,
+            "retry": tenacity.retry_if_exception(self._should_retry),
+            "before_sleep": self._before_sleep,
+            "reraise": True,
+        }
+
     def request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         """Send a request, retrying transient failures; raise ``TwitterApiError`` with the attempt count."""
-        retrying = tenacity.Retrying(
-            stop=tenacity.stop_after_attempt(self.max_attempts),
-            wait=self._wait,
-            retry=tenacity.retry_if_exception(self._should_retry),
-            before_sleep=self._before_sleep,
-            reraise=True,
-        )
+        retrying = tenacity.Retrying(**self._retry_policy())
         try:
             for attempt in retrying:
                 with attempt:
@@ -234,11 +263,57 @@ class TwitterHook(BaseHook):
         (media_id,) = check_media_ids([media_id])
         params = {"command": "STATUS", "media_id": media_id}
         try:
-            return data_of(self.request("GET", "/2/media/upload", params=params), "GET /2/media/upload")
+            return data_of(self.request("GET", STATUS_PATH, params=params), f"GET {STATUS_PATH}")
         except TwitterRejectedError as e:
-            if e.http_status in (400, 404):
-                raise unknown_media(media_id, e, uploaded_at) from None
+            raise _status_error(media_id, e, uploaded_at) from None
+
+    async def aget_upload_status(self, media_id: str) -> dict[str, Any]:
+        """:meth:`get_upload_status` for the triggerer's event loop: the same retries, errors and mapping, sent
+        through the event loop's shared client with the connection's settings read without blocking."""
+        (media_id,) = check_media_ids([media_id])
+        params = {"command": "STATUS", "media_id": media_id}
+        settings = await self._async_settings()
+        retrying = tenacity.AsyncRetrying(**self._retry_policy())
+        try:
+            async for attempt in retrying:
+                with attempt:
+                    answer = await self._asend(settings, "GET", STATUS_PATH, params)
+                    return data_of(answer, f"GET {STATUS_PATH}")
+        except TwitterRejectedError as e:
+            raise _status_error(media_id, e, None) from None
+        except TwitterApiError as e:
+            e.attempts = retrying.statistics.get("attempt_number", 1)
             raise
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    async def _async_settings(self) -> _AsyncSettings:
+        """The connection's credentials, base URL and extra, read with Airflow's async-safe helpers and kept for
+        ``ASYNC_SETTINGS_TTL`` per connection in this process."""
+        cached = _ASYNC_SETTINGS.get(self.twitter_conn_id)
+        if cached is not None and time.time() - cached.read_at < ASYNC_SETTINGS_TTL:
+            return cached
+        conn = await get_async_connection(self.twitter_conn_id)
+        extra = await get_async_extra_dejson(conn)
+        # In a thread: registering the secrets with Airflow's masker is a blocking call to its supervisor.
+        credentials = await asyncio.to_thread(OAuth1Credentials.from_connection, conn, extra)
+        settings = _AsyncSettings(credentials, api_base_url(conn.host, conn.port), extra, time.time())
+        _ASYNC_SETTINGS[self.twitter_conn_id] = settings
+        return settings
+
+    async def _asend(self, settings: _AsyncSettings, method: str, path: str, params: dict[str, str]) -> dict[str, Any]:
+        """One signed attempt of a body-less request; any failure becomes a ``TwitterApiError``."""
+        endpoint = f"{method} {path}"
+        client = await async_client()
+        timeout = request_timeout(self._timeout, settings.extra)
+        request = client.build_request(
+            method, settings.base_url + path, params=params, headers={"User-Agent": USER_AGENT}, timeout=timeout
+        )
+        request.headers["Authorization"] = settings.credentials.authorization_header(method, str(request.url))
+        try:
+            response = await client.send(request)
+        except httpx.HTTPError as e:
+            raise TwitterApiError(endpoint=endpoint, http_status=None, title=type(e).__name__) from None
+        return read_answer(endpoint, response.status_code, response.reason_phrase, response.headers, response.content)
 
     def create_media_metadata(self, media_id: str, alt_text: str) -> None:
         (media_id,) = check_media_ids([media_id])
@@ -412,12 +487,10 @@ class TwitterHook(BaseHook):
 _CLOCK_SLACK_SECS = 10.0
 
 
-class _UploadAdapter(HTTPAdapter):
-    """Sends a streamed body in 1 MiB blocks instead of urllib3's 16 KiB: a 4 MiB segment then takes 4 reads and
-    TLS writes instead of 256 (about 20% more throughput on loopback, measured by the benchmarks)."""
-
-    def init_poolmanager(self, *args: Any, **kwargs: Any) -> None:
-        super().init_poolmanager(*args, blocksize=1 << 20, **kwargs)
+def _status_error(media_id: str, error: TwitterRejectedError, uploaded_at: float | None) -> TwitterRejectedError:
+    """X's refusal to tell a media's STATUS: a 400 or 404 means the id is unknown to X (expired, another account's,
+    or media X never processed); other refusals stand as they are."""
+    return unknown_media(media_id, error, uploaded_at) if error.http_status in (400, 404) else error
 
 
 def _connection_metadata() -> dict[str, Any]:

@@ -1,39 +1,26 @@
 """Wait for X's media processing in the triggerer: one event loop can watch thousands of uploads.
 
-The module imports nothing heavy (no requests, tenacity or the hook): the triggerer imports it on its event loop.
+The trigger is a thin loop over :meth:`TwitterHook.aget_upload_status`, which owns the HTTP client, the
+signing, the error mapping and the retry policy. Nothing here (nor in the hook module) imports ``requests``:
+the triggerer imports trigger modules on its event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
-import ssl
 import time
 from collections.abc import AsyncIterator
-from functools import cache
 from typing import Any
 
-import httpx
-from airflow.providers.common.compat.connection import get_async_connection, get_async_extra_dejson
+from airflow.providers.common.compat.sdk import AirflowFailException
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.arguments import check_conn_id, check_hook_params, check_number
-from airflow_provider.auth import OAuth1Credentials
-from airflow_provider.connection_settings import USER_AGENT, api_base_url, request_timeout
 from airflow_provider.exceptions import TwitterApiError
 from airflow_provider.media import check_media_ids
 from airflow_provider.processing import ProcessingStatus
-from airflow_provider.responses import data_of, rate_limit_wait, read_answer
-
-STATUS_PATH = "/2/media/upload"
-DEFAULT_MAX_ATTEMPTS = 5
-
-
-@cache
-def _ssl_context() -> ssl.SSLContext:
-    """One TLS configuration for every trigger in the triggerer: building one per client loads the CA bundle
-    each time, which with thousands of triggers costs hundreds of MiB for identical, read-only settings."""
-    return httpx.create_ssl_context()
+from airflow_provider.responses import rate_limit_wait
 
 
 class MediaProcessingTrigger(BaseTrigger):
@@ -44,17 +31,17 @@ class MediaProcessingTrigger(BaseTrigger):
     answer), so a trigger restarted on another triggerer polls when X said, not a full wait later.
 
     Yields one JSON event, each naming the ``media_id``: ``{"status": "succeeded", "media": <STATUS data>}``;
-    ``{"status": "failed", "message": "X could not process media ...: InvalidMedia: ..."}``;
-    ``{"status": "timeout"}`` once ``end_time`` passes; ``{"status": "error", "message": ...}`` when X
-    cannot be asked.
+    ``{"status": "failed", "message": ...}`` when X could not process the media, refused the poll (4xx: a retry
+    cannot help) or the connection is unusable; ``{"status": "timeout"}`` once ``end_time`` passes;
+    ``{"status": "error", "message": ...}`` when X stayed unreachable through the hook's retries.
 
     :param media_id: Media to watch.
     :param twitter_conn_id: Connection of type ``twitter``.
     :param poll_at: Epoch seconds of the first poll (X's advice from the sensor's poke or from FINALIZE).
     :param end_time: Epoch seconds after which the trigger gives up (a last poll is made then).
     :param poll_interval: Wait when X gives no ``check_after_secs``.
-    :param hook_params: The task's ``hook_params``; ``timeout`` (seconds per answer) and ``max_attempts``
-        (polls in a row that may fail transiently before an error event) apply here.
+    :param hook_params: The task's ``hook_params`` for :class:`~airflow_provider.hooks.twitter.TwitterHook`
+        (``timeout``, ``max_attempts``, backoff); rate limits are waited out between polls.
     """
 
     def __init__(
@@ -92,56 +79,44 @@ class MediaProcessingTrigger(BaseTrigger):
         yield TriggerEvent({"media_id": self.media_id, **await self._wait_for_processing()})
 
     async def _wait_for_processing(self) -> dict[str, Any]:
-        try:
-            conn = await get_async_connection(self.twitter_conn_id)
-            extra = await get_async_extra_dejson(conn)
-            # In a thread: registering the secrets with Airflow's masker is a blocking call to its supervisor.
-            credentials = await asyncio.to_thread(OAuth1Credentials.from_connection, conn, extra)
-            url = f"{api_base_url(conn.host, conn.port)}{STATUS_PATH}"
-            timeout = request_timeout(self.hook_params.get("timeout"), extra)
-            verify = await asyncio.to_thread(_ssl_context)  # loading the CA bundle would block the event loop
-        except Exception as e:
-            return {"status": "error", "message": str(e)}
-        max_attempts = int(self.hook_params.get("max_attempts", DEFAULT_MAX_ATTEMPTS))
-        failures = 0
-        poll_at = self.poll_at
-        headers = {"User-Agent": USER_AGENT}
-        async with httpx.AsyncClient(timeout=timeout, headers=headers, verify=verify) as client:
-            while True:
-                await asyncio.sleep(max(0.0, min(poll_at, self.end_time) - time.time()))  # a last poll at the end
-                try:
-                    status = ProcessingStatus.from_media(await self._status(client, credentials, url))
-                    failures = 0
-                except TwitterApiError as e:
-                    failures += not e.is_rate_limit
-                    if e.is_rate_limit:
-                        wait = rate_limit_wait(e)
-                        self.log.warning("Rate limited by X; polling again after the reset, in %.0f s.", wait)
-                    elif e.is_transient and failures < max_attempts:
-                        wait = min(2.0**failures, 30.0)
-                        self.log.warning("%s; polling again in %.0f s.", e, wait)
-                    else:
-                        return {"status": "error", "message": str(e)}
-                else:
-                    if status.failed:
-                        return {"status": "failed", "message": status.failure}
-                    if status.succeeded:
-                        return {"status": "succeeded", "media": status.data}
-                    wait = float(status.check_after_secs or self.poll_interval)
-                    self.log.info("%s; polling again in %.1f s.", status.describe().capitalize(), wait)
-                if time.time() >= self.end_time:
-                    return {"status": "timeout", "message": f"media {self.media_id} still processing at the timeout"}
-                poll_at = time.time() + wait
+        from airflow_provider.hooks.twitter import TwitterHook
 
-    async def _status(self, client: httpx.AsyncClient, credentials: OAuth1Credentials, url: str) -> dict[str, Any]:
-        endpoint = f"GET {STATUS_PATH}"
-        request = client.build_request("GET", url, params={"command": "STATUS", "media_id": self.media_id})
-        request.headers["Authorization"] = credentials.authorization_header("GET", str(request.url))
         try:
-            response = await client.send(request)
-        except httpx.HTTPError as e:
-            raise TwitterApiError(endpoint=endpoint, http_status=None, title=type(e).__name__) from None
-        return data_of(
-            read_answer(endpoint, response.status_code, response.reason_phrase, response.headers, response.content),
-            endpoint,
-        )
+            # A rate limit is waited out here, between polls, rather than inside one call.
+            hook = TwitterHook(self.twitter_conn_id, **{**self.hook_params, "max_rate_limit_wait": 0})
+        except Exception as e:
+            return {"status": "failed", "message": str(e)}
+        poll_at = self.poll_at
+        while True:
+            await sleep_until(min(poll_at, self.end_time))  # a last poll at the end
+            try:
+                status = ProcessingStatus.from_media(await hook.aget_upload_status(self.media_id))
+            except TwitterApiError as e:
+                if not e.is_rate_limit:
+                    return {"status": "failed" if isinstance(e, AirflowFailException) else "error", "message": str(e)}
+                wait = rate_limit_wait(e, now())
+                self.log.warning("Rate limited by X; polling again after the reset, in %.0f s.", wait)
+            except AirflowFailException as e:  # the connection is unusable: no retry can help
+                return {"status": "failed", "message": str(e)}
+            except Exception as e:  # e.g. the connection does not exist (yet): a new try may find it
+                return {"status": "error", "message": f"{type(e).__name__}: {e}"}
+            else:
+                if status.failed:
+                    return {"status": "failed", "message": status.failure}
+                if status.succeeded:
+                    return {"status": "succeeded", "media": status.data}
+                wait = float(status.check_after_secs or self.poll_interval)
+                self.log.info("%s; polling again in %.1f s.", status.describe().capitalize(), wait)
+            if now() >= self.end_time:
+                return {"status": "timeout", "message": f"media {self.media_id} still processing at the timeout"}
+            poll_at = now() + wait
+
+
+def now() -> float:
+    """Epoch seconds: the one clock the trigger plans by (and that its tests replace)."""
+    return time.time()
+
+
+async def sleep_until(epoch: float) -> None:
+    """Sleep until ``epoch`` (at once if it has passed): polls are planned as absolute times."""
+    await asyncio.sleep(max(0.0, epoch - now()))

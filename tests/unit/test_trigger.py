@@ -1,67 +1,64 @@
+"""The trigger is a thin loop over the hook: these tests give it a scripted hook and a scripted clock."""
+
 from __future__ import annotations
 
-import asyncio
 import json
-import time
-from collections.abc import Callable
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from typing import Any
+from unittest import mock
 
-import httpx
 import pytest
-from airflow.providers.common.compat.sdk import redact
 
+import airflow_provider.triggers.media as trigger_module
+from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
 from airflow_provider.triggers.media import MediaProcessingTrigger
-from tests.unit.this_thread import only_in_this_thread
 
-Handler = Callable[[httpx.Request], httpx.Response]
+START = 1_800_000_000.0
 
 
-def status(state: str | None, **info: Any) -> httpx.Response:
+def status(state: str | None, **info: Any) -> dict[str, Any]:
     data: dict[str, Any] = {"id": "1234"}
     if state:
         data["processing_info"] = {"state": state, **info}
-    return httpx.Response(200, json={"data": data})
+    return data
+
+
+class Clock:
+    """The trigger's clock: time passes only when the trigger sleeps; each planned wait is recorded."""
+
+    def __init__(self) -> None:
+        self.now = START
+        self.waits: list[float] = []
+
+    async def sleep_until(self, epoch: float) -> None:
+        self.waits.append(round(max(0.0, epoch - self.now), 3))
+        self.now = max(self.now, epoch)
 
 
 @pytest.fixture
-def x_answers(monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, object]) -> Callable[..., list[httpx.Request]]:
-    """Answer the trigger's HTTP requests from a list (transport level) and record its sleeps, without sleeping."""
+def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
+    fake = Clock()
+    monkeypatch.setattr(trigger_module, "now", lambda: fake.now)
+    monkeypatch.setattr(trigger_module, "sleep_until", fake.sleep_until)
+    return fake
 
-    def install(*answers: httpx.Response | Exception, sleeps: list[float] | None = None) -> list[httpx.Request]:
-        seen: list[httpx.Request] = []
-        queue = list(answers)
 
-        def handler(request: httpx.Request) -> httpx.Response:
-            seen.append(request)
-            answer = queue.pop(0) if len(queue) > 1 else queue[0]
-            if isinstance(answer, Exception):
-                raise answer
-            return answer
+@pytest.fixture
+def x_says(twitter_conn: dict[str, object]) -> Iterator[Callable[..., mock.AsyncMock]]:
+    """Script ``TwitterHook.aget_upload_status``: each answer in turn (a STATUS ``data`` or an exception)."""
+    with mock.patch("airflow_provider.hooks.twitter.TwitterHook.aget_upload_status", autospec=True) as method:
 
-        real_client = httpx.AsyncClient
-        monkeypatch.setattr(
-            httpx, "AsyncClient", lambda **kw: real_client(transport=httpx.MockTransport(handler), **kw)
-        )
+        def script(*answers: dict[str, Any] | Exception) -> mock.AsyncMock:
+            method.side_effect = list(answers)
+            return method
 
-        real_sleep, real_time = asyncio.sleep, time.time
-        clock = [real_time()]
-
-        async def fake_sleep(secs: float) -> None:
-            clock[0] += secs  # time passes as the trigger sleeps, without waiting
-            if sleeps is not None:
-                sleeps.append(round(secs, 3))
-
-        monkeypatch.setattr(asyncio, "sleep", only_in_this_thread(real_sleep, fake_sleep))
-        monkeypatch.setattr(time, "time", only_in_this_thread(real_time, lambda: clock[0]))
-        return seen
-
-    return install
+        yield script
 
 
 def trigger(**kwargs: Any) -> MediaProcessingTrigger:
-    return MediaProcessingTrigger(
-        **{"media_id": "1234", "poll_at": time.time(), "end_time": time.time() + 600, **kwargs}
-    )
+    return MediaProcessingTrigger(**{"media_id": "1234", "poll_at": START, "end_time": START + 600, **kwargs})
 
 
 async def first_event(t: MediaProcessingTrigger) -> dict[str, Any]:
@@ -81,112 +78,97 @@ def test_serialize_round_trip() -> None:
     assert kwargs["hook_params"] == {"timeout": 5}
 
 
-async def test_sleeps_exactly_as_advised(x_answers: Callable[..., list[httpx.Request]]) -> None:
-    sleeps: list[float] = []
-    seen = x_answers(
+async def test_polls_exactly_as_advised(clock: Clock, x_says: Callable[..., mock.AsyncMock]) -> None:
+    method = x_says(
         status("pending", check_after_secs=3),
         status("in_progress", check_after_secs=5, progress_percent=50),
         status("succeeded", progress_percent=100),
-        sleeps=sleeps,
     )
-    event = await first_event(trigger(poll_at=time.time() + 2))
+    event = await first_event(trigger(poll_at=START + 2))
     assert event == {
         "media_id": "1234",
         "status": "succeeded",
         "media": {"id": "1234", "processing_info": {"state": "succeeded", "progress_percent": 100}},
     }
-    assert sleeps == [2, 3, 5]
-    assert [dict(r.url.params) for r in seen] == [{"command": "STATUS", "media_id": "1234"}] * 3
-    nonces = {r.headers["Authorization"].split("oauth_nonce=")[1].split(",")[0] for r in seen}
-    assert len(nonces) == 3  # every poll signed anew
+    assert clock.waits == [2, 3, 5]
+    assert [c.args[1] for c in method.call_args_list] == ["1234"] * 3
 
 
-async def test_restarted_trigger_polls_at_the_time_x_advised(x_answers: Callable[..., list[httpx.Request]]) -> None:
+async def test_restarted_trigger_polls_at_the_time_x_advised(
+    clock: Clock, x_says: Callable[..., mock.AsyncMock]
+) -> None:
     """Polls are planned as absolute times: a trigger restarted after its poll time polls at once."""
-    sleeps: list[float] = []
-    x_answers(status("succeeded"), sleeps=sleeps)
-    assert (await first_event(trigger(poll_at=time.time() - 30)))["status"] == "succeeded"
-    assert sleeps == [0]
+    x_says(status("succeeded"))
+    assert (await first_event(trigger(poll_at=START - 30)))["status"] == "succeeded"
+    assert clock.waits == [0]
 
 
-def test_module_imports_nothing_heavy() -> None:
-    """The triggerer imports trigger modules on its event loop: no requests or hook (Airflow brings tenacity)."""
-    import subprocess
-    import sys
-
-    code = (
-        "import sys, airflow_provider.triggers.media; "
-        "print(sorted(m for m in ('requests', 'requests_oauthlib', 'airflow_provider.hooks.twitter') "
-        "if m in sys.modules))"
-    )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
-    assert out.stdout.strip() == "[]"
+async def test_no_advice_polls_every_poll_interval(clock: Clock, x_says: Callable[..., mock.AsyncMock]) -> None:
+    x_says(status("pending"), status("succeeded"))
+    await first_event(trigger(poll_interval=7))
+    assert clock.waits == [0, 7]
 
 
-async def test_failed_processing_event(x_answers: Callable[..., list[httpx.Request]]) -> None:
-    x_answers(status("failed", error={"code": 1, "name": "InvalidMedia", "message": "Unsupported video format"}))
+async def test_failed_processing_event(clock: Clock, x_says: Callable[..., mock.AsyncMock]) -> None:
+    x_says(status("failed", error={"code": 1, "name": "InvalidMedia", "message": "Unsupported video format"}))
     event = await first_event(trigger())
     assert event["status"] == "failed"
     assert event["message"] == "X could not process media 1234: InvalidMedia: Unsupported video format"
 
 
-async def test_timeout_event_after_a_last_poll_at_the_deadline(x_answers: Callable[..., list[httpx.Request]]) -> None:
-    sleeps: list[float] = []
-    end_time = time.time() + 10
-    seen = x_answers(status("in_progress", check_after_secs=30), sleeps=sleeps)
-    event = await first_event(trigger(end_time=end_time))
+async def test_timeout_event_after_a_last_poll_at_the_deadline(
+    clock: Clock, x_says: Callable[..., mock.AsyncMock]
+) -> None:
+    method = x_says(status("in_progress", check_after_secs=30), status("in_progress", check_after_secs=30))
+    event = await first_event(trigger(end_time=START + 10))
     assert event["status"] == "timeout"
-    assert len(seen) == 2  # at once, then at the deadline rather than 30 s later
-    assert sleeps[0] == 0 and 9.9 <= sleeps[1] <= 10
+    assert method.call_count == 2 and clock.waits == [0, 10]  # at once, then at the deadline, not 30 s later
 
 
-async def test_transient_errors_retried_then_error(x_answers: Callable[..., list[httpx.Request]]) -> None:
-    seen = x_answers(httpx.ConnectError("refused"), httpx.Response(503, json={"title": "Service Unavailable"}))
-    event = await first_event(trigger(hook_params={"max_attempts": 3}))
-    assert event["status"] == "error" and "HTTP 503" in event["message"]
-    assert len(seen) == 3
+async def test_rate_limit_waits_for_reset(clock: Clock, x_says: Callable[..., mock.AsyncMock]) -> None:
+    limited = TwitterApiError(endpoint="GET /2/media/upload", http_status=429, rate_limit_reset=START + 100)
+    x_says(limited, status("succeeded"))
+    assert (await first_event(trigger()))["status"] == "succeeded"
+    assert clock.waits == [0, 101]
 
 
-async def test_rate_limit_waits_for_reset(x_answers: Callable[..., list[httpx.Request]]) -> None:
-    sleeps: list[float] = []
-    reset = int(time.time()) + 100
-    x_answers(
-        httpx.Response(429, json={"title": "Too Many Requests"}, headers={"x-rate-limit-reset": str(reset)}),
-        status("succeeded"),
-        sleeps=sleeps,
+async def test_rate_limit_without_reset_backs_off(clock: Clock, x_says: Callable[..., mock.AsyncMock]) -> None:
+    """A 429 without reset headers does not end the wait: X advises waiting a minute or two."""
+    x_says(TwitterApiError(endpoint="GET /2/media/upload", http_status=429), status("succeeded"))
+    assert (await first_event(trigger()))["status"] == "succeeded"
+    assert clock.waits == [0, 60]
+
+
+@pytest.mark.parametrize(
+    ("error", "outcome"),
+    [
+        (TwitterApiError(endpoint="GET /2/media/upload", http_status=503), "error"),  # after the hook's retries
+        (TwitterRejectedError(endpoint="GET /2/media/upload", http_status=401), "failed"),  # a retry cannot help
+        (TwitterInputError("Connection 'twitter_default' is missing API Key Secret (password)."), "failed"),
+    ],
+)
+async def test_errors_become_events(
+    clock: Clock, x_says: Callable[..., mock.AsyncMock], error: Exception, outcome: str
+) -> None:
+    x_says(error)
+    event = await first_event(trigger())
+    assert (event["status"], event["message"]) == (outcome, str(error))
+
+
+async def test_bad_hook_params_fail_without_polling(clock: Clock, x_says: Callable[..., mock.AsyncMock]) -> None:
+    method = x_says(status("succeeded"))
+    t = trigger()
+    t.hook_params = {"max_attempts": 0}  # as if deserialized from an older, unchecked trigger row
+    event = await first_event(t)
+    assert event["status"] == "failed" and "max_attempts" in event["message"]
+    method.assert_not_called()
+
+
+def test_module_imports_nothing_heavy() -> None:
+    """The triggerer imports trigger modules on its event loop: no requests there, not even through the hook."""
+    code = (
+        "import sys, airflow_provider.triggers.media, airflow_provider.hooks.twitter; "
+        "print(sorted(m for m in ('requests', 'requests_oauthlib') if m in sys.modules))"
     )
-    assert (await first_event(trigger()))["status"] == "succeeded"
-    assert 99 <= sleeps[1] <= 101
-
-
-async def test_rejected_is_an_error_event(x_answers: Callable[..., list[httpx.Request]]) -> None:
-    x_answers(httpx.Response(401, json={"title": "Unauthorized"}))
-    event = await first_event(trigger())
-    assert event["status"] == "error" and "HTTP 401" in event["message"]
-
-
-async def test_bad_connection_is_an_error_event(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({"conn_type": "twitter", "login": "k"}))
-    event = await first_event(trigger())
-    assert event["status"] == "error" and "API Key Secret (password)" in event["message"]
-
-
-async def test_credentials_read_in_the_trigger_are_stripped_and_masked(
-    x_answers: Callable[..., list[httpx.Request]], monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, Any]
-) -> None:
-    extra = {"access_token": " 1-trigger-access-token\n", "access_token_secret": "trigger-token-secret "}
-    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**twitter_conn, "extra": extra}))
-    seen = x_answers(status("succeeded"))
-    assert (await first_event(trigger()))["status"] == "succeeded"
-    assert 'oauth_token="1-trigger-access-token"' in seen[0].headers["Authorization"]
-    assert redact("1-trigger-access-token") == redact("trigger-token-secret") == "***"
-
-
-async def test_malformed_credential_is_an_error_event_naming_the_field(
-    x_answers: Callable[..., list[httpx.Request]], monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, Any]
-) -> None:
-    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**twitter_conn, "password": "two words"}))
-    seen = x_answers(status("succeeded"))
-    event = await first_event(trigger())
-    assert event["status"] == "error" and "API Key Secret (password) has whitespace" in event["message"]
-    assert "two words" not in event["message"] and seen == []
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, timeout=120)
+    assert out.stdout.strip() == "[]"
