@@ -15,9 +15,6 @@ os.environ["AIRFLOW_HOME"] = tempfile.mkdtemp(prefix="airflow-provider-twitter-t
 os.environ["AIRFLOW__CORE__LOAD_EXAMPLES"] = "False"
 os.environ["AIRFLOW__CORE__DAGS_FOLDER"] = str(ROOT / "dags")
 
-API_KEY_SECRET = "unit-api-key-secret-Zq81"
-ACCESS_TOKEN_SECRET = "unit-access-token-secret-Pw55"
-
 
 @pytest.fixture
 def twitter_conn(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, object]]:
@@ -25,8 +22,8 @@ def twitter_conn(monkeypatch: pytest.MonkeyPatch) -> Iterator[dict[str, object]]
     conn: dict[str, object] = {
         "conn_type": "twitter",
         "login": "unit-api-key",
-        "password": API_KEY_SECRET,
-        "extra": {"access_token": "unit-access-token", "access_token_secret": ACCESS_TOKEN_SECRET},
+        "password": "unit-api-key-secret-Zq81",
+        "extra": {"access_token": "unit-access-token", "access_token_secret": "unit-access-token-secret-Pw55"},
     }
     monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps(conn))
     yield conn

@@ -34,7 +34,7 @@ def postgres(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Postgres]:
     server.remove_data()
 
 
-def deployment(
+def _deployment(
     request: pytest.FixtureRequest,
     tmp_path_factory: pytest.TempPathFactory,
     postgres: Postgres,
@@ -64,6 +64,25 @@ def deployment(
 
 
 LOG_DIRS = pytest.StashKey[dict[str, Path]]()
+CELERY_WORKERS = 2
+
+
+@pytest.fixture(scope="module")
+def local(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, postgres: Postgres
+) -> Iterator[Deployment]:
+    """LocalExecutor: api-server, scheduler, dag-processor and triggerer, each its own process."""
+    yield from _deployment(request, tmp_path_factory, postgres, name="local", executor="LocalExecutor")
+
+
+@pytest.fixture(scope="module")
+def celery(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, postgres: Postgres
+) -> Iterator[Deployment]:
+    """CeleryExecutor: the same, plus Redis as broker and two Celery workers."""
+    yield from _deployment(
+        request, tmp_path_factory, postgres, name="celery", executor="CeleryExecutor", celery_workers=CELERY_WORKERS
+    )
 
 
 @pytest.hookimpl(wrapper=True)

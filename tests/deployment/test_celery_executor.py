@@ -2,28 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import pytest
 
-from tests.deployment.conftest import deployment
 from tests.deployment.deployment import Deployment
-from tests.deployment.harness import Postgres
 
 pytestmark = pytest.mark.deployment
 
-WORKERS = 2
 RUNS = 4
 RUN_TIMEOUT = 600
-
-
-@pytest.fixture(scope="module")
-def celery(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, postgres: Postgres
-) -> Iterator[Deployment]:
-    yield from deployment(
-        request, tmp_path_factory, postgres, name="celery", executor="CeleryExecutor", celery_workers=WORKERS
-    )
 
 
 def test_reschedule_pokes_land_on_both_workers(celery: Deployment) -> None:

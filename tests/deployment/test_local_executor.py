@@ -4,25 +4,15 @@ triggerer processes on PostgreSQL, DAG runs triggered and read through the REST 
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
 
 import pytest
 
-from tests.deployment.conftest import deployment
 from tests.deployment.deployment import EXAMPLE_DAGS, Deployment
-from tests.deployment.harness import Postgres
 
 pytestmark = pytest.mark.deployment
 
 RUNS_PER_DAG = 2
 RUN_TIMEOUT = 600
-
-
-@pytest.fixture(scope="module")
-def local(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, postgres: Postgres
-) -> Iterator[Deployment]:
-    yield from deployment(request, tmp_path_factory, postgres, name="local", executor="LocalExecutor")
 
 
 @pytest.mark.parametrize("check_after_secs", [1, 2, 5])

@@ -1,41 +1,18 @@
-"""Run example DAGs for real: ``airflow dags test`` in a subprocess, SQLite metadata DB, emulator on loopback."""
+"""Fixtures of the end-to-end tests: a migrated SQLite AIRFLOW_HOME per session, an emulator per test, and the
+fault-injection table printed at the end of the run."""
 
 from __future__ import annotations
 
-import json
 import os
-import sqlite3
 import subprocess
-import sys
 from collections.abc import Iterator
-from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pytest
-import requests
 
-from airflow_provider.emulator import EmulatorConfig, EmulatorServer
-
-ROOT = Path(__file__).resolve().parents[2]
-AIRFLOW = str(Path(sys.executable).parent / "airflow")
-
-
-@dataclass
-class DagRun:
-    """What a finished ``airflow dags test`` left behind, read from its metadata DB and the emulator."""
-
-    returncode: int
-    output: str
-    state: str
-    task_states: dict[str, str]
-    reschedules: dict[str, int]
-    xcom: dict[str, str]
-    posts: list[dict[str, Any]] = field(default_factory=list)
-    requests: list[dict[str, Any]] = field(default_factory=list)
-
-    def calls(self, method: str, path_prefix: str) -> list[dict[str, Any]]:
-        return [r for r in self.requests if r["method"] == method and r["path"].startswith(path_prefix)]
+from airflow_provider.emulator import EmulatorServer
+from tests.e2e.dag_runs import AIRFLOW, ROOT, emulator_config
+from tests.e2e.fault_table import print_fault_table
 
 
 @pytest.fixture(scope="session")
@@ -54,84 +31,12 @@ def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     return env
 
 
-def emulator_config(**overrides: Any) -> EmulatorConfig:
-    """Processing short enough for tests, long enough that the sensor must reschedule."""
-    return EmulatorConfig(**{"processing_secs": 4.0, "check_after_secs": 1, **overrides})
-
-
 @pytest.fixture
 def emulator() -> Iterator[EmulatorServer]:
     with EmulatorServer(emulator_config()) as server:
         yield server
 
 
-def run_dag(
-    airflow_env: dict[str, str],
-    emulator: EmulatorServer,
-    dag_id: str,
-    conf: dict[str, Any] | None = None,
-    conn_extra: dict[str, Any] | None = None,
-    dags_folder: Path = ROOT / "dags",
-) -> DagRun:
-    connection = json.loads(emulator.connection_json())
-    connection["extra"].update(conn_extra or {})
-    env = {**airflow_env, "AIRFLOW_CONN_TWITTER_DEFAULT": json.dumps(connection)}
-    env["AIRFLOW__CORE__DAGS_FOLDER"] = str(dags_folder)
-    cmd = [AIRFLOW, "dags", "test", dag_id]
-    if conf:
-        cmd += ["-c", json.dumps(conf)]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
-    db = sqlite3.connect(Path(airflow_env["AIRFLOW_HOME"]) / "airflow.db")
-    with db:
-        run_id, state = db.execute(
-            "SELECT run_id, state FROM dag_run WHERE dag_id = ? ORDER BY id DESC LIMIT 1", (dag_id,)
-        ).fetchone()
-        task_states = dict(
-            db.execute("SELECT task_id, state FROM task_instance WHERE dag_id = ? AND run_id = ?", (dag_id, run_id))
-        )
-        reschedules = dict(
-            db.execute(
-                "SELECT ti.task_id, count(tr.id) FROM task_instance ti LEFT JOIN task_reschedule tr ON tr.ti_id = ti.id"
-                " WHERE ti.dag_id = ? AND ti.run_id = ? GROUP BY ti.task_id",
-                (dag_id, run_id),
-            )
-        )
-        xcom = {
-            task_id: value.decode() if isinstance(value, bytes) else str(value)
-            for task_id, value in db.execute(
-                "SELECT task_id, value FROM xcom WHERE dag_id = ? AND run_id = ?", (dag_id, run_id)
-            )
-        }
-    db.close()
-    admin = f"{emulator.url}/_emulator"
-    return DagRun(
-        returncode=proc.returncode,
-        output=proc.stdout + proc.stderr,
-        state=state,
-        task_states=task_states,
-        reschedules=reschedules,
-        xcom=xcom,
-        posts=requests.get(f"{admin}/posts", timeout=10).json(),
-        requests=requests.get(f"{admin}/requests", timeout=10).json(),
-    )
-
-
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     """Print the reliability figures kept in docs/reliability.md, from this run."""
-    from tests.e2e.test_faults import GREEN, RESULTS
-
-    if not RESULTS:
-        return
-    write = terminalreporter.write_line
-    write("")
-    write("Fault injection (example_twitter_video under each fault):")
-    for r in RESULTS:
-        outcome = f"got {r['outcome']} ({r['posts']} posts)"
-        write(f"  {r['case']:<40} fired {r['fired']:>2}  expected {r['expected']:<24} {outcome}")
-    survived = sum(r["outcome"] == r["expected"] == GREEN for r in RESULTS)
-    duplicated = sum(max(r["posts"] - 1, 0) for r in RESULTS)
-    lost = sum(r["expected"] == GREEN and r["posts"] == 0 for r in RESULTS)
-    write(
-        f"  faults injected {sum(r['fired'] for r in RESULTS)} in {len(RESULTS)} runs; runs expected green and green "
-        f"{survived}/{sum(r['expected'] == GREEN for r in RESULTS)}; posts duplicated {duplicated}; posts lost {lost}"
-    )
+    print_fault_table(terminalreporter.write_line)

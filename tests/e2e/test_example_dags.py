@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from airflow_provider.emulator import EmulatorServer
-from tests.e2e.conftest import DagRun, run_dag
+from tests.e2e.dag_runs import DagRun, run_dag
 
 pytestmark = pytest.mark.e2e
 
@@ -36,7 +36,7 @@ def test_video_is_processed_then_posted(airflow_env: dict[str, str], emulator: E
 def test_video_x_fails_to_process_fails_the_sensor_and_posts_nothing(airflow_env: dict[str, str]) -> None:
     """X's processing refuses the video (here: longer than this account may post, 2 s against the sample's 3 s),
     which no local check could know: the sensor fails with X's error, at once, and nothing is posted."""
-    from tests.e2e.conftest import emulator_config
+    from tests.e2e.dag_runs import emulator_config
 
     with EmulatorServer(emulator_config(max_video_secs=2.0)) as emulator:
         run = run_dag(airflow_env, emulator, "example_twitter_video")
@@ -63,7 +63,7 @@ def test_image_needs_no_processing(airflow_env: dict[str, str], emulator: Emulat
 
 
 def test_media_expired_while_processing_fails_with_id_and_age(airflow_env: dict[str, str]) -> None:
-    from tests.e2e.conftest import emulator_config
+    from tests.e2e.dag_runs import emulator_config
 
     with EmulatorServer(emulator_config(processing_secs=6.0, expires_after_secs=2)) as emulator:
         run = run_dag(airflow_env, emulator, "example_twitter_video")

@@ -14,14 +14,12 @@ import pytest
 import requests
 
 from airflow_provider.emulator import EmulatorServer, Fault
-from tests.e2e.conftest import emulator_config, run_dag
+from tests.e2e.dag_runs import emulator_config, run_dag
+from tests.e2e.fault_table import CLEAN_FAILURE, GREEN, RESULTS
 
 pytestmark = pytest.mark.e2e
 
-RESULTS: list[dict[str, Any]] = []
-
 # (case id, fault plan, expected outcome). The client's read timeout is 2 s in every case.
-GREEN, CLEAN_FAILURE = "green, one post", "clean failure, no post"
 CASES: list[tuple[str, list[dict[str, Any]], str]] = [
     ("initialize 503", [{"endpoint": "initialize", "calls": [1], "kind": "status", "status": 503}], GREEN),
     ("initialize 429", [{"endpoint": "initialize", "calls": [1], "kind": "rate_limit", "reset_after_secs": 2}], GREEN),

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from airflow_provider.emulator import EmulatorServer
-from tests.e2e.conftest import run_dag
+from tests.e2e.dag_runs import run_dag
 
 pytestmark = pytest.mark.e2e
 

@@ -16,7 +16,7 @@ from typing import Any
 import pytest
 
 from airflow_provider.emulator import EmulatorServer, Fault
-from tests.e2e.conftest import emulator_config, run_dag
+from tests.e2e.dag_runs import emulator_config, run_dag
 
 pytestmark = pytest.mark.e2e
 

@@ -7,7 +7,7 @@ import requests
 
 from airflow_provider.emulator import EmulatorConfig, EmulatorServer
 from airflow_provider.emulator.ratelimits import RateLimit
-from tests.e2e.conftest import emulator_config, run_dag
+from tests.e2e.dag_runs import emulator_config, run_dag
 
 pytestmark = pytest.mark.e2e
 

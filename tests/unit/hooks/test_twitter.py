@@ -4,6 +4,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import requests
@@ -12,7 +13,6 @@ from airflow.providers.common.compat.sdk import AirflowFailException
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
 from airflow_provider.hooks.twitter import TwitterHook
 from airflow_provider.media import MediaFile, check_media_ids
-from tests.conftest import ACCESS_TOKEN_SECRET, API_KEY_SECRET
 from tests.unit.fake_x import FakeX, oauth_params, query
 from tests.unit.this_thread import only_in_this_thread
 
@@ -153,13 +153,15 @@ def test_permanent_failures_not_retried(hook: TwitterHook, fake_x: FakeX, status
     assert f"HTTP {status}" in str(err.value) and "Not for you" in str(err.value)
 
 
-def test_error_names_problem_and_fix_without_secrets(hook: TwitterHook, fake_x: FakeX) -> None:
+def test_error_names_problem_and_fix_without_secrets(
+    hook: TwitterHook, fake_x: FakeX, twitter_conn: dict[str, Any]
+) -> None:
     fake_x.on("GET", "/2/users/me", (401, {"title": "Unauthorized", "type": "about:blank", "status": 401}))
     with pytest.raises(TwitterApiError) as err:
         hook.get_me()
     message = str(err.value)
     assert "GET /2/users/me" in message and "HTTP 401" in message and "API Key Secret" in message
-    for secret in (API_KEY_SECRET, ACCESS_TOKEN_SECRET):
+    for secret in (twitter_conn["password"], twitter_conn["extra"]["access_token_secret"]):
         assert secret not in message and secret not in repr(hook.credentials)
 
 

@@ -1,3 +1,5 @@
+"""MediaUploadOperator: what it checks before any request, and what it hands to the next tasks."""
+
 from __future__ import annotations
 
 import time
@@ -8,11 +10,10 @@ import pytest
 
 from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.operators.media import MediaUploadOperator
-from airflow_provider.operators.tweet import CreateTweetOperator
 from tests.unit.fake_x import FakeX
 from tests.unit.task_context import task_context
 
-SAMPLE_VIDEO = Path(__file__).resolve().parents[2] / "dags" / "media" / "sample.mp4"
+SAMPLE_VIDEO = Path(__file__).resolve().parents[3] / "dags" / "media" / "sample.mp4"
 
 
 @pytest.fixture(autouse=True)
@@ -61,30 +62,8 @@ def test_upload_arguments_checked_at_parse_time(bad: dict[str, Any]) -> None:
 
 def test_templated_arguments_are_not_checked_at_parse_time() -> None:
     op = MediaUploadOperator(task_id="upload", file_path="{{ params.path }}", media_type="{{ params.type }}")
-    post = CreateTweetOperator(task_id="post", text="{{ params.text }}", media_ids="{{ ti.xcom_pull('upload') }}")
-    assert (op.media_type, post.media_ids) == ("{{ params.type }}", "{{ ti.xcom_pull('upload') }}")
+    assert op.media_type == "{{ params.type }}"
 
 
-def test_upload_template_fields() -> None:
+def test_template_fields() -> None:
     assert set(MediaUploadOperator.template_fields) == {"file_path", "media_type", "media_category", "alt_text"}
-    assert CreateTweetOperator.template_fields == ("text", "media_ids")
-
-
-def test_tweet_returns_data_and_logs_url(fake_x: FakeX, capsys: pytest.CaptureFixture[str]) -> None:
-    fake_x.on("GET", "/2/media/upload", (200, {"data": {"id": "123", "media_key": "7_123"}}))
-    fake_x.on("POST", "/2/tweets", (201, {"data": {"id": "1800000000000000001", "text": "Hello"}}))
-    op = CreateTweetOperator(task_id="post", text="Hello", media_ids=["123"])
-    assert op.execute(task_context()) == {"id": "1800000000000000001", "text": "Hello"}
-    assert "Posted https://x.com/i/web/status/1800000000000000001" in capsys.readouterr().out  # structlog
-
-
-def test_tweet_with_five_media_sends_nothing(fake_x: FakeX) -> None:
-    op = CreateTweetOperator(task_id="post", text="Hello", media_ids=["1", "2", "3", "4", "5"])
-    with pytest.raises(TwitterInputError, match="at most 4"):
-        op.execute(task_context())
-    assert fake_x.requests == []
-
-
-def test_hook_params_reach_the_hook() -> None:
-    op = CreateTweetOperator(task_id="post", text="Hi", hook_params={"timeout": 5, "max_attempts": 2})
-    assert (op.hook.timeout, op.hook.max_attempts) == (5, 2)
