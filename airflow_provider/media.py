@@ -22,7 +22,11 @@ from airflow_provider.video import video_duration
 MiB = 1024 * 1024
 MAX_SEGMENT_BYTES = 5 * MiB
 MAX_SEGMENTS = 1000
+# 4 MiB, not X's 5 MB limit: what X's own samples and xurl send, and a client saw HTTP 431 at 5 MiB on v2
+# (abraham/twitteroauth#1257); 4 MiB already keeps a 60 MB video to 15 APPENDs.
 DEFAULT_CHUNK_SIZE = 4 * MiB
+# APPENDs in flight at once by default: see docs/benchmarks.md for the measurements behind it.
+DEFAULT_PARALLEL_SEGMENTS = 4
 MAX_MEDIA_PER_POST = 4
 MIN_VIDEO_SECONDS = 0.5
 # For standard accounts (x-api/media/quickstart/best-practices.mdx); X allows some accounts longer videos.

@@ -64,25 +64,32 @@ def tweepy_upload(emulator: RunningEmulator, path: Path, chunk_size: int) -> flo
     return time.perf_counter() - started
 
 
+TWEEPY_DEFAULT = "tweepy, 1 MiB (its default)"
+PROVIDER_DEFAULT = "provider default (4 MiB x 4 in parallel)"
+PROVIDER_SEQUENTIAL = "provider, 4 MiB sequential"
 CLIENTS: dict[str, Callable[[RunningEmulator, Path], float]] = {
-    "tweepy, 1 MiB (its default)": lambda e, p: tweepy_upload(e, p, 1 * MiB),
+    TWEEPY_DEFAULT: lambda e, p: tweepy_upload(e, p, 1 * MiB),
     "tweepy, 4 MiB": lambda e, p: tweepy_upload(e, p, 4 * MiB),
-    "provider, 4 MiB sequential (default)": lambda e, p: provider_upload(e, p, 4 * MiB, 1),
-    "provider, 4 MiB x 4 parallel": lambda e, p: provider_upload(e, p, 4 * MiB, 4),
+    PROVIDER_SEQUENTIAL: lambda e, p: provider_upload(e, p, 4 * MiB, 1),
+    "provider, 4 MiB x 2 in parallel": lambda e, p: provider_upload(e, p, 4 * MiB, 2),
+    PROVIDER_DEFAULT: lambda e, p: provider_upload(e, p, 4 * MiB, 4),
+    "provider, 4 MiB x 8 in parallel": lambda e, p: provider_upload(e, p, 4 * MiB, 8),
 }
+LATENCIES_MS = (0, 40, 150)
 
 
 def throughput(workdir: Path, tls: Tls, size_mib: int = 64, rounds: int = 3) -> dict[str, Any]:
-    """Median MiB/s of each client at 0 ms and 40 ms added latency."""
+    """Median MiB/s of each client at 0, 40 and 150 ms added latency (the measurements behind the default width)."""
     video = make_video(workdir / f"video-{size_mib}MiB.mp4", size_mib * MiB)
     os.environ["REQUESTS_CA_BUNDLE"] = str(tls.certfile)  # both clients use requests, which trusts this bundle
     samples: dict[tuple[int, str], list[float]] = {}
     with (
-        emulator_process(tls, latency_ms=0, processing_secs=1) as fast,
-        emulator_process(tls, latency_ms=40, processing_secs=1) as slow,
+        emulator_process(tls, latency_ms=0, processing_secs=1) as zero,
+        emulator_process(tls, latency_ms=40, processing_secs=1) as lan,
+        emulator_process(tls, latency_ms=150, processing_secs=1) as wan,
     ):
         for _ in range(rounds):
-            for latency, emulator in ((0, fast), (40, slow)):
+            for latency, emulator in zip(LATENCIES_MS, (zero, lan, wan), strict=True):
                 for name, upload in CLIENTS.items():
                     seconds = upload(emulator, video)
                     samples.setdefault((latency, name), []).append(size_mib / seconds)

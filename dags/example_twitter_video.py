@@ -8,7 +8,7 @@ Two DAGs differ only in how they wait:
 - ``example_twitter_video``: the sensor in reschedule mode; the slot is free between pokes, and each poke
   comes when X's ``check_after_secs`` says.
 - ``example_twitter_video_deferrable``: the sensor hands the wait to the triggerer (one async process for all
-  waits), and the upload sends 4 segments at a time.
+  waits).
 
 Trigger with a config to post another file or text, for example::
 
@@ -47,7 +47,6 @@ def video_dag(dag_id: str, *, deferrable: bool) -> DAG:
             task_id="upload_media",
             file_path="{{ params.media_path }}",
             alt_text="{{ params.alt_text }}",
-            parallel_segments=4 if deferrable else 1,
         )
         wait = MediaProcessingSensor(
             task_id="wait_for_processing",

@@ -25,9 +25,21 @@ from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.arguments import check_conn_id, check_hook_params, check_number
 from airflow_provider.auth import OAuth1Credentials
 from airflow_provider.connection_settings import USER_AGENT, api_base_url, request_timeout
-from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
+from airflow_provider.exceptions import (
+    TwitterApiError,
+    TwitterBillingError,
+    TwitterInputError,
+    TwitterRejectedError,
+)
 from airflow_provider.get_provider_info import get_provider_info
-from airflow_provider.media import DEFAULT_CHUNK_SIZE, MAX_MEDIA_PER_POST, MediaFile, check_media_ids, iter_chunks
+from airflow_provider.media import (
+    DEFAULT_CHUNK_SIZE,
+    DEFAULT_PARALLEL_SEGMENTS,
+    MAX_MEDIA_PER_POST,
+    MediaFile,
+    check_media_ids,
+    iter_chunks,
+)
 from airflow_provider.multipart import SegmentBody
 from airflow_provider.processing import ProcessingStatus, minted_at, unknown_media
 from airflow_provider.progress import UploadProgress
@@ -445,13 +457,17 @@ class TwitterHook(BaseHook):
         media: MediaFile,
         *,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
-        parallel_segments: int = 1,
+        parallel_segments: int = DEFAULT_PARALLEL_SEGMENTS,
         alt_text: str | None = None,
     ) -> dict[str, Any]:
         """INIT, APPEND each chunk streamed from disk, FINALIZE, then alt text: X's answer to FINALIZE.
 
-        With ``parallel_segments`` > 1, that many APPENDs are in flight at once (X reassembles segments by
-        index); at most that many chunks, plus the one being read, are in memory.
+        ``parallel_segments`` APPENDs are in flight at once: X reassembles segments by index, which clients rely
+        on (node-twitter-api-v2 sends 3 at a time, x-ruby one thread per segment) but X does not document. So
+        if X refuses a segment sent out of order, the upload does not guess: it lets the segments in flight
+        finish, sends the refused ones again one at a time, in order, and goes on sequentially; a segment
+        refused when sent alone is a real refusal. At most ``parallel_segments`` chunks, plus the one being
+        read, are in memory.
         """
         media.check_chunk_size(chunk_size)
         check_number("parallel_segments", parallel_segments, integer=True, minimum=1)
@@ -462,26 +478,63 @@ class TwitterHook(BaseHook):
         )
         media_id = str(init["id"])
         progress = UploadProgress(self.log, media_id=media_id, total_bytes=media.size)
+        width = parallel_segments
         with open(media.path, "rb") as f, ThreadPoolExecutor(parallel_segments, "x-append") as pool:
-            in_flight: dict[Future[None], int] = {}
+            in_flight: dict[Future[None], tuple[int, bytes]] = {}
             for index, chunk in iter_chunks(f, chunk_size):
-                if len(in_flight) >= parallel_segments:
-                    self._settle(in_flight, progress, FIRST_COMPLETED)
-                in_flight[pool.submit(self.append_upload, media_id, index, chunk)] = len(chunk)
-            self._settle(in_flight, progress, ALL_COMPLETED)
+                while len(in_flight) >= width:
+                    width = self._settle(media_id, in_flight, progress, width, FIRST_COMPLETED)
+                in_flight[pool.submit(self.append_upload, media_id, index, chunk)] = (index, chunk)
+            while in_flight:
+                width = self._settle(media_id, in_flight, progress, width, ALL_COMPLETED)
         progress.done()
         final = self.finalize_upload(media_id)
         if alt_text:
             self.create_media_metadata(media_id, alt_text)
         return final
 
-    @staticmethod
-    def _settle(in_flight: dict[Future[None], int], progress: UploadProgress, return_when: str) -> None:
-        """Wait for APPENDs to finish, count their bytes, and re-raise the first failure."""
+    def _settle(
+        self,
+        media_id: str,
+        in_flight: dict[Future[None], tuple[int, bytes]],
+        progress: UploadProgress,
+        width: int,
+        return_when: str,
+    ) -> int:
+        """Wait for APPENDs to finish and count their bytes; return the width to go on with: 1 once X refused a
+        segment sent in parallel, after the rest in flight finished and the refused ones went again, in order."""
         done, _ = wait(in_flight, return_when=return_when)
+        refused = self._collect(done, in_flight, progress, width)
+        if not refused:
+            return width
+        rest, _ = wait(in_flight)
+        refused += self._collect(rest, in_flight, progress, width)
+        for index, chunk in sorted(refused):
+            self.append_upload(media_id, index, chunk)
+            progress.add(len(chunk))
+        return 1
+
+    def _collect(
+        self,
+        done: set[Future[None]],
+        in_flight: dict[Future[None], tuple[int, bytes]],
+        progress: UploadProgress,
+        width: int,
+    ) -> list[tuple[int, bytes]]:
+        """The segments X refused while several were in flight; any other failure is raised."""
+        refused = []
         for future in done:
-            future.result()
-            progress.add(in_flight.pop(future))
+            index, chunk = in_flight.pop(future)
+            try:
+                future.result()
+            except TwitterRejectedError as e:
+                if width == 1 or isinstance(e, TwitterBillingError):
+                    raise
+                self.log.warning("X refused segment %d sent in parallel (%s); going on one at a time.", index, e)
+                refused.append((index, chunk))
+                continue
+            progress.add(len(chunk))
+        return refused
 
 
 _CLOCK_SLACK_SECS = 10.0

@@ -12,6 +12,7 @@ from airflow_provider.arguments import check_conn_id, check_hook_params, check_n
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.media import (
     DEFAULT_CHUNK_SIZE,
+    DEFAULT_PARALLEL_SEGMENTS,
     MAX_VIDEO_SECONDS,
     MIN_VIDEO_SECONDS,
     MiB,
@@ -40,9 +41,9 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         from the media type when omitted. (templated)
     :param alt_text: Description for screen readers, at most 1,000 characters, set after upload. (templated)
     :param chunk_size: Bytes per APPEND segment, at most 5 MiB; files needing over 1,000 segments are refused.
-    :param parallel_segments: APPENDs in flight at once (X reassembles by segment index). 1, the default, is
-        strictly sequential; 4 roughly quadruples throughput on a high-latency link. Memory stays within
-        ``(parallel_segments + 1) * chunk_size``.
+    :param parallel_segments: APPENDs in flight at once (X reassembles by segment index), 4 by default; if X
+        refuses a segment sent out of order, the upload goes on one segment at a time by itself. 1 is strictly
+        sequential. Memory stays within ``(parallel_segments + 1) * chunk_size``.
     :param max_video_duration: Longest video in seconds, 140 for standard accounts (X's limit); raise it for an
         account X allows longer videos. Checked from the file's header before any request.
     :param twitter_conn_id: Connection of type ``twitter``.
@@ -65,7 +66,7 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         media_category: str | None = None,
         alt_text: str | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
-        parallel_segments: int = 1,
+        parallel_segments: int = DEFAULT_PARALLEL_SEGMENTS,
         max_video_duration: float = MAX_VIDEO_SECONDS,
         twitter_conn_id: str = DEFAULT_CONN_ID,
         hook_params: dict[str, Any] | None = None,

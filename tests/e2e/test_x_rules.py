@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import requests
 
-from airflow_provider.emulator import EmulatorConfig, EmulatorServer
+from airflow_provider.emulator import EmulatorConfig, EmulatorServer, Fault
 from airflow_provider.emulator.ratelimits import RateLimit
-from tests.e2e.dag_runs import emulator_config, run_dag
+from tests.e2e.dag_runs import ROOT, emulator_config, run_dag
 
 pytestmark = pytest.mark.e2e
 
 IMAGES = "example_twitter_images"
+SAMPLE_SIZE = (ROOT / "dags" / "media" / "sample.mp4").stat().st_size
 
 
 def test_four_images_in_one_post_in_the_order_given(airflow_env: dict[str, str], emulator: EmulatorServer) -> None:
@@ -58,3 +61,19 @@ def test_spent_24_hour_cap_fails_naming_the_reset(airflow_env: dict[str, str]) -
     assert run.task_states["post"] == "failed"
     assert "HTTP 429" in run.output and "The limit resets at" in run.output and "(UTC)" in run.output
     assert run.posts == []
+
+
+def test_segment_refused_in_parallel_falls_back_to_one_at_a_time(airflow_env: dict[str, str]) -> None:
+    """X does not document out-of-order APPEND; if it refuses a segment sent in parallel, the upload sends it
+    again alone and goes on in order, and the post carries the whole video."""
+    refused = Fault.from_json({"endpoint": "append", "calls": [3], "kind": "status", "status": 400})
+    with EmulatorServer(emulator_config(faults=(refused,))) as emulator:
+        run = run_dag(airflow_env, emulator, "e2e_parallel_upload", dags_folder=Path(__file__).parent / "dags")
+        (post,) = run.posts
+        media = requests.get(f"{emulator.url}/_emulator/media/{post['media_ids'][0]}", timeout=10).json()
+
+    assert run.state == "success", run.output[-3000:]
+    assert "sent in parallel" in run.output and "going on one at a time" in run.output
+    segments = -(-SAMPLE_SIZE // 4096)
+    assert len(run.calls("POST", f"/2/media/upload/{post['media_ids'][0]}/append")) == segments + 1
+    assert (media["received_bytes"], media["segment_count"]) == (SAMPLE_SIZE, segments)

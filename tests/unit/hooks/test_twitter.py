@@ -255,7 +255,7 @@ def test_upload_streams_segments_in_order(hook: TwitterHook, fake_x: FakeX, tmp_
     fake_x.on("POST", "/2/media/metadata", (200, {"data": {"associated_metadata": True}}))
     media = MediaFile(path=str(path), size=len(payload), media_type="video/mp4", media_category="tweet_video")
 
-    final = hook.upload_media(media, chunk_size=4096, alt_text="A clip")
+    final = hook.upload_media(media, chunk_size=4096, parallel_segments=1, alt_text="A clip")
 
     assert final["id"] == "99"
     init = json.loads(fake_x.sent("POST", "/2/media/upload/initialize")[0].body or b"")
@@ -306,6 +306,40 @@ def test_parallel_upload_failure_is_raised(hook: TwitterHook, fake_x: FakeX, tmp
     with pytest.raises(TwitterRejectedError, match="segment too big"):
         hook.upload_media(media, chunk_size=4096, parallel_segments=4)
     assert fake_x.sent("POST", "/2/media/upload/5/finalize") == []
+
+
+def test_segment_refused_in_parallel_goes_again_in_order(hook: TwitterHook, fake_x: FakeX, tmp_path: Path) -> None:
+    """X does not document out-of-order APPEND: a segment it refuses while others are in flight is sent again
+    alone, after them, and the upload goes on one segment at a time."""
+    path = tmp_path / "clip.mp4"
+    payload = bytes(range(256)) * 200  # 51,200 bytes -> 13 segments of 4,096
+    path.write_bytes(payload)
+    fake_x.on("POST", "/2/media/upload/initialize", (200, {"data": {"id": "5"}}))
+    refused = (400, {"title": "Invalid Request", "detail": "Segment index out of order"})
+    fake_x.on("POST", "/2/media/upload/5/append", refused, (200, {"data": {}}))
+    fake_x.on("POST", "/2/media/upload/5/finalize", (200, {"data": {"id": "5"}}))
+    media = MediaFile(path=str(path), size=len(payload), media_type="video/mp4", media_category="tweet_video")
+
+    assert hook.upload_media(media, chunk_size=4096, parallel_segments=4)["id"] == "5"
+
+    sent = [segment_of(r) for r in fake_x.sent("POST", "/2/media/upload/5/append")]
+    assert len(sent) == 14  # 13 segments, one of them twice
+    first_index = sent[0][0]
+    assert [i for i, _ in sent].count(first_index) == 2
+    assert dict(sent) == {i: payload[i * 4096 : (i + 1) * 4096] for i in range(13)}  # every segment whole
+    indexes_after_fallback = [i for i, _ in sent[sent.index(sent[0], 1) + 1 :]]
+    assert indexes_after_fallback == sorted(indexes_after_fallback)  # one at a time, in order
+
+
+def test_segment_refused_when_sent_alone_is_raised(hook: TwitterHook, fake_x: FakeX, tmp_path: Path) -> None:
+    path = tmp_path / "clip.mp4"
+    path.write_bytes(b"v" * 20_000)
+    fake_x.on("POST", "/2/media/upload/initialize", (200, {"data": {"id": "5"}}))
+    fake_x.on("POST", "/2/media/upload/5/append", (400, {"title": "Invalid Request", "detail": "bad segment"}))
+    media = MediaFile(path=str(path), size=20_000, media_type="video/mp4", media_category="tweet_video")
+    with pytest.raises(TwitterRejectedError, match="bad segment"):
+        hook.upload_media(media, chunk_size=4096, parallel_segments=1)
+    assert len(fake_x.sent("POST", "/2/media/upload/5/append")) == 1
 
 
 def test_upload_checks_before_init(hook: TwitterHook, fake_x: FakeX, tmp_path: object) -> None:
