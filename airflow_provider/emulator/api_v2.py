@@ -82,7 +82,8 @@ def _metadata(context: EmulatorContext, request: Request, payload: Payload) -> R
 def _create_tweet(context: EmulatorContext, request: Request, payload: Payload) -> Response:
     """The answer repeats the text as sent; whether X's adds the media's t.co link here is not documented."""
     body = validate(CREATE_POST, payload.json_object())
-    post = context.state.create_post(body.get("text", ""), body.get("media", {}).get("media_ids", []))
+    options = {key: value for key, value in body.items() if key not in ("text", "media")}
+    post = context.state.create_post(body.get("text", ""), body.get("media", {}).get("media_ids", []), options)
     return JSONResponse(
         {"data": {"id": post.id, "text": post.text, "edit_history_tweet_ids": [post.id]}}, status_code=201
     )

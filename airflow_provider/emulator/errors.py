@@ -21,6 +21,7 @@ TEXT_TOO_LONG = (
 # Non-JSON body on a JSON endpoint (abraham/twitteroauth#1082, #1194; atymic/twitter#419).
 NOT_JSON = "Requests with bodies must have content-type of application/json."
 DUPLICATE_CONTENT = "You are not allowed to create a Tweet with duplicate content."
+REPLY_TARGET_UNKNOWN = "You attempted to reply to a Tweet that is deleted or not visible to you."
 
 
 class ApiError(Exception):

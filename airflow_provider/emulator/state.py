@@ -18,6 +18,7 @@ from airflow_provider.emulator import catalog, posttext
 from airflow_provider.emulator.config import EmulatorConfig
 from airflow_provider.emulator.errors import (
     DUPLICATE_CONTENT,
+    REPLY_TARGET_UNKNOWN,
     TEXT_TOO_LONG,
     Forbidden,
     InvalidMediaIds,
@@ -132,6 +133,7 @@ class Post:
     media_ids: tuple[str, ...]
     media_keys: tuple[str, ...]
     created_at: float
+    options: dict[str, Any] = field(default_factory=dict)  # the body's other fields: reply, reply_settings, ...
 
     @property
     def shown_text(self) -> str:
@@ -144,6 +146,7 @@ class Post:
             "text": self.text,
             "media_ids": list(self.media_ids),
             "created_at": iso_timestamp(self.created_at),
+            "options": self.options,
         }
 
 
@@ -365,7 +368,7 @@ class EmulatorState:
 
     # -- posts ----------------------------------------------------------------------------------------------
 
-    def create_post(self, text: str, media_ids: list[str]) -> Post:
+    def create_post(self, text: str, media_ids: list[str], options: dict[str, Any] | None = None) -> Post:
         """Create a post from a schema-valid body, refusing what X refuses after the schema."""
         if not text and not media_ids:
             raise InvalidRequest("A post needs `text` or `media.media_ids`.", {"text": [text]})
@@ -383,7 +386,15 @@ class EmulatorState:
             self._check_mix(media_ids, [session.kind for session in sessions])
             if any(post.text == text and set(post.media_ids) == set(media_ids) for post in self._posts):
                 raise Forbidden(DUPLICATE_CONTENT)
-            post = Post(self._new_id(), text, tuple(media_ids), tuple(s.media_key for s in sessions), now)
+            # A reply needs a post the user can see: X answers 403 "You attempted to reply to a Tweet that is deleted
+            # or not visible to you." (plhery/node-twitter-api-v2#366, with OAuth 2.0 on v2; code 385 in v1.1). The
+            # emulator knows only its own posts, so any other target is refused: the stricter side.
+            target = (options or {}).get("reply", {}).get("in_reply_to_tweet_id")
+            if target is not None and not any(post.id == target for post in self._posts):
+                raise Forbidden(REPLY_TARGET_UNKNOWN, f"no post {target} to reply to")
+            post = Post(
+                self._new_id(), text, tuple(media_ids), tuple(s.media_key for s in sessions), now, dict(options or {})
+            )
             self._posts.append(post)
             return post
 

@@ -41,6 +41,7 @@ from airflow_provider.media import (
     iter_chunks,
 )
 from airflow_provider.multipart import SegmentBody
+from airflow_provider.post_options import PostOptions
 from airflow_provider.processing import ProcessingStatus, minted_at, unknown_media
 from airflow_provider.progress import UploadProgress
 from airflow_provider.responses import data_of, rate_limit_wait, read_answer
@@ -342,6 +343,7 @@ class TwitterHook(BaseHook):
         media_ids: Sequence[Any] | None = None,
         *,
         check_media: bool = True,
+        options: PostOptions | None = None,
         earlier_attempt_since: float | None = None,
     ) -> dict[str, Any]:
         """Post once: ``{"id", "text"}`` of the post.
@@ -367,7 +369,7 @@ class TwitterHook(BaseHook):
         if ids and earlier_attempt_since is not None and (post := self.find_own_post(text, ids)):
             self.log.warning("An earlier try of this task made post %s; using it instead of posting again.", post["id"])
             return {"id": post["id"], "text": post["text"]}
-        body: dict[str, Any] = {"text": text}
+        body: dict[str, Any] = {"text": text, **(options or PostOptions()).body()}
         if ids:
             body["media"] = {"media_ids": ids}
         started = time.time() if earlier_attempt_since is None else earlier_attempt_since

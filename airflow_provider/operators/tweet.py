@@ -10,6 +10,7 @@ from airflow.providers.common.compat.sdk import BaseOperator
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.arguments import check_conn_id, check_hook_params
 from airflow_provider.hooks.mixin import TwitterHookMixin
+from airflow_provider.post_options import PostOptions
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -27,12 +28,19 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
 
     :param text: Text of the post. (templated)
     :param media_ids: Up to 4 uploads' outputs or media ids, for example ``[upload.output]``. (templated)
+    :param reply_settings: Who may reply: ``following``, ``mentionedUsers``, ``subscribers`` or ``verified``;
+        None (the default) lets everyone.
+    :param made_with_ai: Label the post as made with AI.
+    :param paid_partnership: Label the post as a paid partnership.
+    :param community_id: Post in this community. (templated)
+    :param share_with_followers: With ``community_id``, also show the post to followers.
+    :param in_reply_to_tweet_id: Make the post a reply to this post. (templated)
     :param twitter_conn_id: Connection of type ``twitter``.
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`.
     :return: X's ``data`` for the post: ``{"id": ..., "text": ...}``.
     """
 
-    template_fields: Sequence[str] = ("text", "media_ids")
+    template_fields: Sequence[str] = ("text", "media_ids", "community_id", "in_reply_to_tweet_id")
     ui_color = "#e8f5fd"
 
     def __init__(
@@ -40,6 +48,12 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
         *,
         text: str,
         media_ids: Sequence[Any] | None = None,
+        reply_settings: str | None = None,
+        made_with_ai: bool | None = None,
+        paid_partnership: bool | None = None,
+        community_id: str | None = None,
+        share_with_followers: bool | None = None,
+        in_reply_to_tweet_id: str | None = None,
         twitter_conn_id: str = DEFAULT_CONN_ID,
         hook_params: dict[str, Any] | None = None,
         **kwargs: Any,
@@ -47,6 +61,14 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
         super().__init__(**kwargs)
         self.text = text
         self.media_ids = media_ids
+        # Options that are not templated are checked now: a bad one fails the DAG at parse time.
+        PostOptions(reply_settings=reply_settings, made_with_ai=made_with_ai, paid_partnership=paid_partnership)
+        self.reply_settings = reply_settings
+        self.made_with_ai = made_with_ai
+        self.paid_partnership = paid_partnership
+        self.community_id = community_id
+        self.share_with_followers = share_with_followers
+        self.in_reply_to_tweet_id = in_reply_to_tweet_id
         self.twitter_conn_id = check_conn_id(twitter_conn_id)
         self.hook_params = check_hook_params(hook_params)
 
@@ -55,6 +77,16 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
         if context["ti"].try_number > 1:  # an earlier try may have posted before it died
             started = context["dag_run"].start_date
             earlier_attempt_since = started.timestamp() if started else 0.0
-        post = self.hook.create_tweet(self.text, self.media_ids, earlier_attempt_since=earlier_attempt_since)
+        options = PostOptions(
+            reply_settings=self.reply_settings,
+            made_with_ai=self.made_with_ai,
+            paid_partnership=self.paid_partnership,
+            community_id=self.community_id or None,
+            share_with_followers=self.share_with_followers,
+            in_reply_to_tweet_id=self.in_reply_to_tweet_id or None,
+        )
+        post = self.hook.create_tweet(
+            self.text, self.media_ids, options=options, earlier_attempt_since=earlier_attempt_since
+        )
         self.log.info("Posted https://x.com/i/web/status/%s", post["id"])
         return post

@@ -77,3 +77,15 @@ def test_segment_refused_in_parallel_falls_back_to_one_at_a_time(airflow_env: di
     segments = -(-SAMPLE_SIZE // 4096)
     assert len(run.calls("POST", f"/2/media/upload/{post['media_ids'][0]}/append")) == segments + 1
     assert (media["received_bytes"], media["segment_count"]) == (SAMPLE_SIZE, segments)
+
+
+def test_post_options_reach_x(airflow_env: dict[str, str], emulator: EmulatorServer) -> None:
+    run = run_dag(airflow_env, emulator, "e2e_post_options", dags_folder=Path(__file__).parent / "dags")
+
+    assert run.state == "success", run.output[-3000:]
+    first, reply = run.posts
+    assert reply["options"] == {
+        "reply_settings": "following",
+        "made_with_ai": True,
+        "reply": {"in_reply_to_tweet_id": first["id"]},
+    }

@@ -45,7 +45,13 @@ def test_post_with_media_once_processing_succeeded(x: XClient, clock: FakeClock)
     assert created.json()["data"] == {"id": post_id, "text": "my video", "edit_history_tweet_ids": [post_id]}
     assert len(post_id) == 19 and post_id.isdigit()
     assert x.admin("posts") == [
-        {"id": post_id, "text": "my video", "media_ids": [media_id], "created_at": x.admin("posts")[0]["created_at"]}
+        {
+            "id": post_id,
+            "text": "my video",
+            "media_ids": [media_id],
+            "created_at": x.admin("posts")[0]["created_at"],
+            "options": {},
+        }
     ]
 
 
@@ -160,3 +166,25 @@ def test_unknown_routes_answer_json_problems(x: XClient) -> None:
     missing = x.get("/2/nothing-here")
     assert missing.status_code == 404 and missing.json()["title"] == "Not Found"
     assert x.get("/2/tweets").status_code == 405
+
+
+def test_post_options_are_kept_and_replies_need_a_visible_post(x: XClient) -> None:
+    """The body's other fields (reply_settings, labels, reply) are kept for tests to read; a reply to a post the
+    emulator does not know is X's 403 (plhery/node-twitter-api-v2#366)."""
+    first = x.tweet("first").json()["data"]["id"]
+    body = {
+        "text": "second",
+        "reply_settings": "following",
+        "made_with_ai": True,
+        "reply": {"in_reply_to_tweet_id": first},
+    }
+    reply = x.post("/2/tweets", json=body)
+    assert reply.status_code == 201
+    assert x.admin("posts")[1]["options"] == {
+        "reply_settings": "following",
+        "made_with_ai": True,
+        "reply": {"in_reply_to_tweet_id": first},
+    }
+    orphan = x.post("/2/tweets", json={"text": "third", "reply": {"in_reply_to_tweet_id": "1234"}})
+    assert orphan.status_code == 403
+    assert orphan.json()["detail"] == "You attempted to reply to a Tweet that is deleted or not visible to you."

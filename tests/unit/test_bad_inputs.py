@@ -221,6 +221,22 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
     ("text empty, no media", "A post needs text or media", lambda e: post(e, text="  ")),
     ("text over 280", "characters as X counts them; X allows at most 280", lambda e: post(e, text="a" * 281)),
     ("two cashtags", "cashtags ($TSLA, $AAPL); X accepts at most 1", lambda e: post(e, text="$TSLA $AAPL")),
+    (
+        "reply_settings unknown",
+        "reply_settings must be one of following, mentionedUsers, subscribers, verified",
+        lambda e: post(e, reply_settings="everyone"),
+    ),
+    ("made_with_ai not a bool", "made_with_ai must be True, False or None", lambda e: post(e, made_with_ai="yes")),
+    (
+        "in_reply_to_tweet_id not an id",
+        "in_reply_to_tweet_id must be an X id (1 to 19 ASCII digits)",
+        lambda e: post(e, in_reply_to_tweet_id="the last post"),
+    ),
+    (
+        "share_with_followers without a community",
+        "share_with_followers applies to a community post",
+        lambda e: post(e, share_with_followers=True),
+    ),
     ("byte-order mark in text", "which X does not accept in a post", lambda e: post(e, text="\ufeffhi")),
     ("media_ids a bare int", "media_ids must be a list, got int 1234", lambda e: post(e, media_ids=1234)),
     ("media_ids one string", "media_ids must be a list, got str '123'", lambda e: post(e, media_ids="123")),

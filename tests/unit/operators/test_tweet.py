@@ -47,7 +47,26 @@ def test_templated_arguments_are_not_checked_at_parse_time() -> None:
 
 
 def test_template_fields() -> None:
-    assert CreateTweetOperator.template_fields == ("text", "media_ids")
+    assert CreateTweetOperator.template_fields == ("text", "media_ids", "community_id", "in_reply_to_tweet_id")
+
+
+def test_post_options_reach_x(fake_x: FakeX) -> None:
+    fake_x.on("POST", "/2/tweets", (201, {"data": {"id": "1902", "text": "Hello"}}))
+    op = CreateTweetOperator(
+        task_id="post", text="Hello", reply_settings="following", made_with_ai=True, in_reply_to_tweet_id="1800"
+    )
+    op.execute(task_context())
+    assert json.loads(fake_x.requests[0].body or b"") == {
+        "text": "Hello",
+        "reply_settings": "following",
+        "made_with_ai": True,
+        "reply": {"in_reply_to_tweet_id": "1800"},
+    }
+
+
+def test_bad_option_fails_the_dag_at_parse_time() -> None:
+    with pytest.raises(TwitterInputError, match="reply_settings must be one of"):
+        CreateTweetOperator(task_id="post", text="Hello", reply_settings="nobody")
 
 
 def test_retried_task_adopts_the_post_its_earlier_try_made(fake_x: FakeX) -> None:
