@@ -1,5 +1,5 @@
 """The emulator's own admin API under ``/_emulator/`` (not part of X, no auth): inspect, reset, plan faults, change
-rate limits and billing state, and add media uploaded by another user."""
+rate limits and billing state, add media uploaded by another user, and grant or inspect OAuth 2.0 tokens."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from airflow_provider.emulator.context import EmulatorContext
 from airflow_provider.emulator.faults import parse_plan
+from airflow_provider.emulator.oauth2 import ALL_SCOPES
 from airflow_provider.emulator.ratelimits import RateLimit
 
 PREFIX = "/_emulator/"
@@ -74,7 +75,24 @@ def routes(context: EmulatorContext) -> list[Route]:
             return JSONResponse({"error": str(exc)}, status_code=400)
         return JSONResponse(state.media_snapshot(media_id), status_code=201)
 
+    async def oauth2(request: Request) -> Response:
+        return JSONResponse(context.oauth2.describe())
+
+    async def oauth2_grant(request: Request) -> Response:
+        """``{"scopes": ["media.write", ...]}`` (default: all the provider needs) -> a token answer, as if the user
+        had just authorized the app: its ``refresh_token`` is a connection's seed."""
+        try:
+            raw = json.loads(await request.body() or b"{}")
+            scopes = raw.get("scopes", sorted(ALL_SCOPES)) if isinstance(raw, dict) else None
+            if not isinstance(scopes, list) or not all(isinstance(scope, str) for scope in scopes):
+                raise ValueError("scopes must be a list of scope names")
+        except ValueError as exc:
+            return JSONResponse({"error": str(exc)}, status_code=400)
+        return JSONResponse(context.oauth2.grant(frozenset(scopes)), status_code=201)
+
     return [
+        Route(f"{PREFIX}oauth2", oauth2, methods=["GET"]),
+        Route(f"{PREFIX}oauth2/grants", oauth2_grant, methods=["POST"]),
         Route(f"{PREFIX}requests", requests_seen, methods=["GET"]),
         Route(f"{PREFIX}rate-limits", rate_limits, methods=["GET", "POST"]),
         Route(f"{PREFIX}billing", billing, methods=["GET", "POST"]),

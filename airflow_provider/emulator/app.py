@@ -1,4 +1,4 @@
-"""The Starlette application: X API v2 and v1.1 routes, the admin API, and the request recorder."""
+"""The Starlette application: X API v2, v1.1 and OAuth 2.0 routes, the admin API, and the request recorder."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from airflow_provider.emulator import admin, api_v1, api_v2
+from airflow_provider.emulator import admin, api_oauth2, api_v1, api_v2
 from airflow_provider.emulator.config import EmulatorConfig
 from airflow_provider.emulator.context import EmulatorContext
 from airflow_provider.emulator.pipeline import RECORD_KEY
@@ -37,7 +37,12 @@ class EmulatorApp(Starlette):
     def __init__(self, context: EmulatorContext) -> None:
         self.context = context
         super().__init__(
-            routes=[*api_v2.routes(context), *api_v1.routes(context), *admin.routes(context)],
+            routes=[
+                *api_v2.routes(context),
+                *api_v1.routes(context),
+                *api_oauth2.routes(context),
+                *admin.routes(context),
+            ],
             exception_handlers={404: _http_error, 405: _http_error},
         )
 

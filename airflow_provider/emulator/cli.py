@@ -10,6 +10,7 @@ import argparse
 import dataclasses
 import json
 import os
+import secrets
 import signal
 import subprocess
 import sys
@@ -92,6 +93,38 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--api-key-secret", default=defaults.DEFAULT_API_KEY_SECRET)
     parser.add_argument("--access-token", default=defaults.DEFAULT_ACCESS_TOKEN)
     parser.add_argument("--access-token-secret", default=defaults.DEFAULT_ACCESS_TOKEN_SECRET)
+    parser.add_argument(
+        "--auth",
+        choices=("oauth1", "oauth2"),
+        default="oauth1",
+        help="the connection handed out: OAuth 1.0a, or OAuth 2.0 with a seed refresh token (default %(default)s)",
+    )
+    parser.add_argument("--oauth2-client-id", default=defaults.DEFAULT_OAUTH2_CLIENT_ID)
+    parser.add_argument(
+        "--oauth2-client-secret",
+        default=defaults.DEFAULT_OAUTH2_CLIENT_SECRET,
+        help="the OAuth 2.0 app's client secret; '' makes it a public client",
+    )
+    parser.add_argument(
+        "--oauth2-access-token-secs",
+        type=int,
+        default=EmulatorConfig.oauth2_access_token_secs,
+        help="lifetime of an OAuth 2.0 access token (default %(default)s)",
+    )
+    parser.add_argument(
+        "--oauth2-keep-access-tokens",
+        dest="oauth2_revoke_on_refresh",
+        action="store_false",
+        help="a refresh leaves the earlier access tokens valid until they expire (default: revoked)",
+    )
+    parser.add_argument(
+        "--oauth2-reuse-revokes-grant",
+        action="store_true",
+        help="presenting a spent refresh token revokes every token of its grant",
+    )
+    parser.add_argument(
+        "--oauth2-seed", default="", help="refresh token of a grant made at start-up (implies --auth oauth2)"
+    )
     parser.add_argument("--user-id", default=defaults.DEFAULT_USER_ID)
     parser.add_argument("--username", default=defaults.DEFAULT_USERNAME)
     parser.add_argument("--ssl-certfile", metavar="PEM", help="serve https with this certificate (with --ssl-keyfile)")
@@ -104,6 +137,8 @@ def _config(args: argparse.Namespace) -> EmulatorConfig:
     options = {f.name: getattr(args, f.name) for f in dataclasses.fields(EmulatorConfig) if hasattr(args, f.name)}
     options["faults"] = parse_plan(json.loads(args.faults.read_text())) if args.faults else ()
     options["rate_limits"] = tuple(args.rate_limits)
+    if args.auth == "oauth2" and not args.oauth2_seed:
+        options["oauth2_seed"] = secrets.token_urlsafe(32)
     return EmulatorConfig(**options)
 
 

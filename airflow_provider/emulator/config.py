@@ -13,6 +13,8 @@ DEFAULT_ACCESS_TOKEN = "emulator-access-token"
 DEFAULT_ACCESS_TOKEN_SECRET = "emulator-access-token-secret"
 DEFAULT_USER_ID = "1000000000000000001"
 DEFAULT_USERNAME = "emulator"
+DEFAULT_OAUTH2_CLIENT_ID = "emulator-client-id"
+DEFAULT_OAUTH2_CLIENT_SECRET = "emulator-client-secret"
 
 
 @dataclass(frozen=True)
@@ -28,6 +30,12 @@ class EmulatorConfig:
     ``rate_limits`` override X's per-endpoint limits (e.g. a tiny one in a test), ``rate_limit_window_secs`` is
     the window length; ``min_video_secs``/``max_video_secs`` bound a video's duration (a standard account's);
     ``out_of_credits`` and ``usage_capped`` put the account in those billing states from the start.
+
+    OAuth 2.0: the app's ``oauth2_client_id`` and ``oauth2_client_secret`` (empty: a public client), the access
+    tokens' lifetime, whether a refresh revokes the access tokens issued before it, and whether presenting a spent
+    refresh token revokes its whole grant (see :mod:`airflow_provider.emulator.oauth2`). With ``oauth2_seed``, a grant
+    of every scope the provider needs is made at start-up (and after a reset) with that refresh token, and the
+    emulator hands out an OAuth 2.0 connection instead of an OAuth 1.0a one.
     """
 
     api_key: str = DEFAULT_API_KEY
@@ -50,6 +58,12 @@ class EmulatorConfig:
     max_video_secs: float = 140.0
     out_of_credits: bool = False
     usage_capped: bool = False
+    oauth2_client_id: str = DEFAULT_OAUTH2_CLIENT_ID
+    oauth2_client_secret: str = DEFAULT_OAUTH2_CLIENT_SECRET
+    oauth2_access_token_secs: int = 7200
+    oauth2_revoke_on_refresh: bool = True
+    oauth2_reuse_revokes_grant: bool = False
+    oauth2_seed: str = ""
 
     def __post_init__(self) -> None:
         if not self.user_id.isdigit():
@@ -63,5 +77,7 @@ class EmulatorConfig:
             raise ValueError(
                 "check_after_secs, expires_after_secs, oauth_window_secs and rate_limit_window_secs must be positive"
             )
+        if self.oauth2_access_token_secs <= 0:
+            raise ValueError("oauth2_access_token_secs must be positive")
         if not 0 <= self.min_video_secs <= self.max_video_secs:
             raise ValueError("min_video_secs must be between 0 and max_video_secs")

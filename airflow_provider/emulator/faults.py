@@ -15,8 +15,10 @@ from typing import Any
 
 from airflow_provider.emulator.ratelimits import DEFAULT_LIMITS
 
-# Every emulated X endpoint has a rate limit, so the limiter's table names them all.
-ENDPOINTS = frozenset(DEFAULT_LIMITS)
+# Every emulated X endpoint has a rate limit, so the limiter's table names them all; the OAuth 2.0 token endpoint
+# (whose limit X does not document) is added so that a refresh can fail or lose its answer.
+OAUTH2_TOKEN = "oauth2_token"
+ENDPOINTS = frozenset(DEFAULT_LIMITS) | {OAUTH2_TOKEN}
 KINDS = frozenset({"status", "rate_limit", "drop", "slow", "lost_answer"})
 
 _FIELDS = {
