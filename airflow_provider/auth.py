@@ -1,20 +1,27 @@
 """Credentials read from a ``twitter`` connection, and the request signing they imply.
 
-One class per X auth scheme, each able to sign ``requests`` calls, so that OAuth 2.0 user tokens can be
-added beside OAuth 1.0a without touching the hook or the operators.
+One class per X auth scheme, chosen by the extra's ``auth_type`` (``oauth1``, the default, or ``oauth2``), each
+giving the hook the same four things: the secrets to mask, a ``requests`` auth, an ``Authorization`` header for the
+async path, and a second header after a 401 when the scheme can have one (a rotated OAuth 2.0 token).
 """
 
 from __future__ import annotations
 
+import asyncio
+import threading
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 import oauthlib.oauth1
-from airflow.providers.common.compat.sdk import mask_secret, redact
 
+from airflow_provider.connection_settings import api_base_url
 from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.log_hygiene import quiet_signing_loggers
+from airflow_provider.masking import register_secret
+from airflow_provider.oauth2.rotation import TokenManager
+from airflow_provider.oauth2.store import VariableStore
+from airflow_provider.oauth2.token_endpoint import Client
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Connection
@@ -25,7 +32,11 @@ _FIELDS = {
     "password": "API Key Secret (password)",
     "access_token": "Access Token (extra 'access_token')",
     "access_token_secret": "Access Token Secret (extra 'access_token_secret')",
+    "client_id": "Client ID (extra 'client_id')",
+    "client_secret": "Client Secret (extra 'client_secret')",
+    "refresh_token": "Refresh Token (extra 'refresh_token')",
 }
+AUTH_TYPES = ("oauth1", "oauth2")
 
 
 @dataclass(frozen=True)
@@ -39,7 +50,7 @@ class OAuth1Credentials:
 
     @classmethod
     def from_connection(
-        cls, conn: Connection, extra: dict[str, Any] | None = None, *, conn_label: str | None = None
+        cls, conn: Connection, extra: Mapping[str, Any] | None = None, *, conn_label: str | None = None
     ) -> OAuth1Credentials:
         """Read the four credentials; ``extra`` lets async callers pass an extra they read without blocking.
 
@@ -47,28 +58,18 @@ class OAuth1Credentials:
         field and never the value. The secrets are registered with Airflow's masker as soon as they are read.
         ``conn_label`` replaces "Connection '<id>'" in errors, for callers whose id is not the user's.
         """
-        who = conn_label or f"Connection {conn.conn_id!r}"
-        extra = conn.extra_dejson if extra is None else extra
-        if not isinstance(extra, Mapping):
-            raise TwitterInputError(
-                f"{who} has an extra that is a JSON {type(extra).__name__}, not an object. Set it to "
-                '{"access_token": "...", "access_token_secret": "..."} (see docs/connection.md).'
-            )
-        raw = {
-            "login": conn.login,
-            "password": conn.password,
-            "access_token": extra.get("access_token"),
-            "access_token_secret": extra.get("access_token_secret"),
-        }
-        values = {key: _credential(who, key, value) for key, value in raw.items()}
-        missing = [label for key, label in _FIELDS.items() if not values[key]]
-        if missing:
-            where = (
-                "Set them in the connection form"
-                if conn_label
-                else f"Set them in Admin > Connections or in AIRFLOW_CONN_{(conn.conn_id or 'TWITTER_DEFAULT').upper()}"
-            )
-            raise TwitterInputError(f"{who} is missing {', '.join(missing)}. {where} (see docs/connection.md).")
+        who, extra = _who_and_extra(conn, extra, conn_label)
+        values = _required(
+            conn,
+            who,
+            conn_label,
+            {
+                "login": conn.login,
+                "password": conn.password,
+                "access_token": extra.get("access_token"),
+                "access_token_secret": extra.get("access_token_secret"),
+            },
+        )
         credentials = cls(
             api_key=values["login"],
             api_key_secret=values["password"],
@@ -76,12 +77,19 @@ class OAuth1Credentials:
             access_token_secret=values["access_token_secret"],
         )
         for secret in credentials.secrets:
-            _register_secret(secret)
+            register_secret(secret)
         return credentials
 
     @property
     def secrets(self) -> tuple[str, ...]:
         return (self.api_key_secret, self.access_token, self.access_token_secret)
+
+    async def aauthorization_header(self, method: str, url: str) -> str:
+        return self.authorization_header(method, url)
+
+    async def aretry_header(self, used_header: str) -> str | None:
+        """OAuth 1.0a credentials do not change: a 401 stands."""
+        return None
 
     def authorization_header(self, method: str, url: str) -> str:
         """A fresh ``Authorization`` header for a body-less request (async callers sign each attempt with it)."""
@@ -109,6 +117,123 @@ class OAuth1Credentials:
         )
 
 
+@dataclass(frozen=True)
+class OAuth2Credentials:
+    """OAuth 2.0 user context: ``Authorization: Bearer`` with an access token refreshed before it expires.
+
+    The connection holds the app's client and the *seed*, the refresh token of the one-time authorization. The
+    rotated tokens live in a store every worker and the triggerer share (:mod:`airflow_provider.oauth2.rotation`);
+    the seed is used only until a rotated token exists there.
+    """
+
+    conn_id: str
+    base_url: str
+    client_id: str
+    client_secret: str = field(repr=False)
+    refresh_token: str = field(repr=False)
+
+    @classmethod
+    def from_connection(
+        cls, conn: Connection, extra: Mapping[str, Any] | None = None, *, conn_label: str | None = None
+    ) -> OAuth2Credentials:
+        """Read the client and the seed (``client_secret`` empty for a public client); masked as read."""
+        who, extra = _who_and_extra(conn, extra, conn_label)
+        values = _required(
+            conn, who, conn_label, {"client_id": extra.get("client_id"), "refresh_token": extra.get("refresh_token")}
+        )
+        credentials = cls(
+            conn_id=conn.conn_id or "",
+            base_url=api_base_url(conn.host, conn.port),
+            client_id=values["client_id"],
+            client_secret=_credential(who, "client_secret", extra.get("client_secret")),
+            refresh_token=values["refresh_token"],
+        )
+        for secret in credentials.secrets:
+            register_secret(secret)
+        return credentials
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        return tuple(secret for secret in (self.client_secret, self.refresh_token) if secret)
+
+    @property
+    def tokens(self) -> TokenManager:
+        """This process's token manager for the connection, shared by its hooks, threads and triggers."""
+        key = (self.conn_id, self.base_url, self.client_id, self.client_secret, self.refresh_token)
+        with _MANAGERS_LOCK:
+            if (manager := _MANAGERS.get(key)) is None:
+                client = Client(self.client_id, self.client_secret)
+                manager = TokenManager(self.conn_id, self.base_url, client, self.refresh_token, VariableStore())
+                _MANAGERS[key] = manager
+            return manager
+
+    def authorization_header(self, method: str, url: str) -> str:
+        """Blocking: it may read the store or refresh (async callers use :meth:`aauthorization_header`)."""
+        return f"Bearer {self.tokens.access_token()}"
+
+    async def aauthorization_header(self, method: str, url: str) -> str:
+        """The header, from a thread: the store is read and a refresh waits without holding the event loop."""
+        return await asyncio.to_thread(self.authorization_header, method, url)
+
+    async def aretry_header(self, used_header: str) -> str | None:
+        """After a 401: the header of a token another process rotated in meanwhile, or None."""
+        token = await asyncio.to_thread(self.tokens.after_unauthorized, used_header.removeprefix("Bearer "))
+        return None if token is None else f"Bearer {token}"
+
+    def requests_auth(self) -> AuthBase:
+        from airflow_provider.oauth2.bearer import BearerAuth  # imports requests: kept out of the trigger's path
+
+        return BearerAuth(self.tokens)
+
+
+Credentials = OAuth1Credentials | OAuth2Credentials
+# (conn_id, base URL, client, seed) -> its manager in this process
+_MANAGERS: dict[tuple[str, ...], TokenManager] = {}
+_MANAGERS_LOCK = threading.Lock()
+
+
+def credentials_from_connection(
+    conn: Connection, extra: Mapping[str, Any] | None = None, *, conn_label: str | None = None
+) -> Credentials:
+    """The credentials of the connection's scheme: extra ``auth_type`` ``oauth1`` (the default) or ``oauth2``."""
+    who, extra = _who_and_extra(conn, extra, conn_label)
+    auth_type = extra.get("auth_type") or "oauth1"
+    if auth_type not in AUTH_TYPES:
+        raise TwitterInputError(
+            f"{who} has auth_type {auth_type!r} in its extra; use 'oauth1' (the default) or 'oauth2' "
+            "(see docs/connection.md)."
+        )
+    scheme = OAuth2Credentials if auth_type == "oauth2" else OAuth1Credentials
+    return scheme.from_connection(conn, extra, conn_label=conn_label)
+
+
+def _who_and_extra(
+    conn: Connection, extra: Mapping[str, Any] | None, conn_label: str | None
+) -> tuple[str, Mapping[str, Any]]:
+    who = conn_label or f"Connection {conn.conn_id!r}"
+    extra = conn.extra_dejson if extra is None else extra
+    if not isinstance(extra, Mapping):
+        raise TwitterInputError(
+            f"{who} has an extra that is a JSON {type(extra).__name__}, not an object. Set it to "
+            '{"access_token": "...", "access_token_secret": "..."} (see docs/connection.md).'
+        )
+    return who, extra
+
+
+def _required(conn: Connection, who: str, conn_label: str | None, raw: dict[str, Any]) -> dict[str, str]:
+    """The cleaned values; all must be set, else one error naming every missing field."""
+    values = {key: _credential(who, key, value) for key, value in raw.items()}
+    missing = [_FIELDS[key] for key in raw if not values[key]]
+    if missing:
+        where = (
+            "Set them in the connection form"
+            if conn_label
+            else f"Set them in Admin > Connections or in AIRFLOW_CONN_{(conn.conn_id or 'TWITTER_DEFAULT').upper()}"
+        )
+        raise TwitterInputError(f"{who} is missing {', '.join(missing)}. {where} (see docs/connection.md).")
+    return values
+
+
 def _credential(who: str, key: str, value: Any) -> str:
     """The value without the whitespace a paste brings around it (``""`` when unset). A value that is not text, or
     has whitespace or a control character inside, is refused: X would answer 401. The error names the field,
@@ -127,11 +252,3 @@ def _credential(who: str, key: str, value: Any) -> str:
             "Copy it again from the X developer portal."
         )
     return value
-
-
-def _register_secret(secret: str) -> None:
-    """``mask_secret``, unless Airflow's masker already hides the value (the connection's password and token
-    extras, as a rule): Airflow's supervisor logs every secret it is sent at DEBUG, so registering one again would
-    print it once more."""
-    if redact(secret) != "***":
-        mask_secret(secret)

@@ -47,6 +47,12 @@ def get_provider_info() -> dict[str, Any]:
                     "placeholders": {"host": "https://api.x.com (leave empty unless you use a proxy or the emulator)"},
                 },
                 "conn-fields": {
+                    "auth_type": {
+                        "label": "Auth type",
+                        "description": "oauth1 (default): API Key, API Key Secret, Access Token and Access Token "
+                        "Secret. oauth2: Client ID, Client Secret and Refresh Token (docs/connection.md).",
+                        "schema": {"type": ["string", "null"], "enum": ["oauth1", "oauth2", None]},
+                    },
                     "access_token": {
                         "label": "Access Token",
                         "description": "OAuth 1.0a access token of the account that posts.",
@@ -55,6 +61,23 @@ def get_provider_info() -> dict[str, Any]:
                     "access_token_secret": {
                         "label": "Access Token Secret",
                         "description": "OAuth 1.0a access token secret of the account that posts.",
+                        "schema": {"type": ["string", "null"], "format": "password"},
+                    },
+                    "client_id": {
+                        "label": "Client ID (OAuth 2.0)",
+                        "description": "The app's OAuth 2.0 Client ID (Keys and tokens in the X developer portal).",
+                        "schema": {"type": ["string", "null"]},
+                    },
+                    "client_secret": {
+                        "label": "Client Secret (OAuth 2.0)",
+                        "description": "The app's OAuth 2.0 Client Secret; leave empty for a public client "
+                        "(Native App or Single page App).",
+                        "schema": {"type": ["string", "null"], "format": "password"},
+                    },
+                    "refresh_token": {
+                        "label": "Refresh Token (OAuth 2.0)",
+                        "description": "Printed by `python -m airflow_provider.oauth2 authorize`; used once, then the "
+                        "provider keeps the rotated tokens in the Variable twitter_oauth2_token__<conn_id>.",
                         "schema": {"type": ["string", "null"], "format": "password"},
                     },
                     "timeout": {

@@ -23,7 +23,7 @@ from airflow.providers.common.compat.sdk import BaseHook
 
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.arguments import check_conn_id, check_hook_params, check_number
-from airflow_provider.auth import OAuth1Credentials
+from airflow_provider.auth import Credentials, OAuth2Credentials, credentials_from_connection
 from airflow_provider.connection_settings import USER_AGENT, api_base_url, request_timeout
 from airflow_provider.exceptions import (
     TwitterApiError,
@@ -67,7 +67,7 @@ STATUS_PATH = "/2/media/upload"
 class _AsyncSettings:
     """What the async path reads from the connection, without blocking the event loop."""
 
-    credentials: OAuth1Credentials
+    credentials: Credentials
     base_url: str
     extra: dict[str, Any]
     read_at: float
@@ -160,8 +160,8 @@ class TwitterHook(BaseHook):
         return self._connection.extra_dejson
 
     @cached_property
-    def credentials(self) -> OAuth1Credentials:
-        return OAuth1Credentials.from_connection(self._connection, self._extra)
+    def credentials(self) -> Credentials:
+        return credentials_from_connection(self._connection, self._extra)
 
     @cached_property
     def base_url(self) -> str:
@@ -182,10 +182,17 @@ class TwitterHook(BaseHook):
     def test_connection(self) -> tuple[bool, str]:
         """One ``GET /2/users/me``, answered within about 10 s: the UI, REST API and CLI wait for it.
 
-        Airflow tests a form's values under a temporary connection id, so messages name fields, not the id.
+        Airflow tests a form's values under a temporary connection id, so messages name fields, not the id. An
+        OAuth 2.0 connection is only checked, not tried: a token would cost a refresh, spending the single-use
+        refresh token outside the store the tasks share (and under that temporary id).
         """
         try:
-            OAuth1Credentials.from_connection(self._connection, self._extra, conn_label="The connection")
+            credentials = credentials_from_connection(self._connection, self._extra, conn_label="The connection")
+            if isinstance(credentials, OAuth2Credentials):
+                return True, (
+                    f"OAuth 2.0 settings complete (client {credentials.client_id}, API {credentials.base_url}). Not "
+                    "tried against X: that would spend the single-use refresh token; the first task refreshes it."
+                )
             answer = self._send("GET", "/2/users/me", timeout=TEST_CONNECTION_TIMEOUT / 2)
             me = data_of(answer, "GET /2/users/me")
         except Exception as e:
@@ -308,22 +315,27 @@ class TwitterHook(BaseHook):
         conn = await get_async_connection(self.twitter_conn_id)
         extra = await get_async_extra_dejson(conn)
         # In a thread: registering the secrets with Airflow's masker is a blocking call to its supervisor.
-        credentials = await asyncio.to_thread(OAuth1Credentials.from_connection, conn, extra)
+        credentials = await asyncio.to_thread(credentials_from_connection, conn, extra)
         settings = _AsyncSettings(credentials, api_base_url(conn.host, conn.port), extra, time.time())
         _ASYNC_SETTINGS[self.twitter_conn_id] = settings
         return settings
 
     async def _asend(self, settings: _AsyncSettings, method: str, path: str, params: dict[str, str]) -> dict[str, Any]:
-        """One signed attempt of a body-less request; any failure becomes a ``TwitterApiError``."""
+        """One signed attempt of a body-less request, sent once more after a 401 if the credentials have a newer
+        token (another process rotated it); any failure becomes a ``TwitterApiError``."""
         endpoint = f"{method} {path}"
         client = await async_client()
         timeout = request_timeout(self._timeout, settings.extra)
         request = client.build_request(
             method, settings.base_url + path, params=params, headers={"User-Agent": USER_AGENT}, timeout=timeout
         )
-        request.headers["Authorization"] = settings.credentials.authorization_header(method, str(request.url))
+        request.headers["Authorization"] = await settings.credentials.aauthorization_header(method, str(request.url))
         try:
             response = await client.send(request)
+            used = request.headers["Authorization"]
+            if response.status_code == 401 and (retry := await settings.credentials.aretry_header(used)):
+                request.headers["Authorization"] = retry
+                response = await client.send(request)
         except httpx.HTTPError as e:
             raise TwitterApiError(endpoint=endpoint, http_status=None, title=type(e).__name__) from None
         return read_answer(endpoint, response.status_code, response.reason_phrase, response.headers, response.content)

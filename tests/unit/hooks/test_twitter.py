@@ -51,11 +51,16 @@ def test_provider_info_names_the_hook() -> None:
     assert conn_type["hook-class-name"] == f"{TwitterHook.__module__}.{TwitterHook.__name__}"
     fields = conn_type["conn-fields"]
     assert {name: f["label"] for name, f in fields.items()} == {
+        "auth_type": "Auth type",
         "access_token": "Access Token",
         "access_token_secret": "Access Token Secret",
+        "client_id": "Client ID (OAuth 2.0)",
+        "client_secret": "Client Secret (OAuth 2.0)",
+        "refresh_token": "Refresh Token (OAuth 2.0)",
         "timeout": "Timeout (seconds)",
     }
-    assert fields["access_token"]["schema"]["format"] == fields["access_token_secret"]["schema"]["format"] == "password"
+    secrets = ("access_token", "access_token_secret", "client_secret", "refresh_token")
+    assert {name for name, f in fields.items() if f["schema"].get("format") == "password"} == set(secrets)
     (triggers,) = get_provider_info()["triggers"]
     assert triggers["python-modules"] == ["airflow_provider.triggers.media"]
 
