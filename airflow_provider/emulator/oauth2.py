@@ -271,6 +271,11 @@ class OAuth2Authority:
         if missing:
             raise Forbidden("Forbidden", f"the token lacks scope {', '.join(sorted(missing))}")
 
+    def issued(self) -> list[str]:
+        """Every token and code issued, for tests that search logs for them (not served by the admin API)."""
+        with self._lock:
+            return [*self._tokens, *(self._config.oauth2_seed,) * bool(self._config.oauth2_seed)]
+
     def describe(self) -> dict[str, Any]:
         """``GET /_emulator/oauth2``: counts, and every spent refresh token presented again (none is the goal)."""
         with self._lock:
