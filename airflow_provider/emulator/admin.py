@@ -90,8 +90,13 @@ def routes(context: EmulatorContext) -> list[Route]:
             return JSONResponse({"error": str(exc)}, status_code=400)
         return JSONResponse(context.oauth2.grant(frozenset(scopes)), status_code=201)
 
+    async def oauth2_issued(request: Request) -> Response:
+        """Every token issued, for tests that search logs for them (the emulator's tokens guard nothing real)."""
+        return JSONResponse(context.oauth2.issued())
+
     return [
         Route(f"{PREFIX}oauth2", oauth2, methods=["GET"]),
+        Route(f"{PREFIX}oauth2/issued", oauth2_issued, methods=["GET"]),
         Route(f"{PREFIX}oauth2/grants", oauth2_grant, methods=["POST"]),
         Route(f"{PREFIX}requests", requests_seen, methods=["GET"]),
         Route(f"{PREFIX}rate-limits", rate_limits, methods=["GET", "POST"]),

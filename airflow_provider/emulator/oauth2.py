@@ -272,7 +272,7 @@ class OAuth2Authority:
             raise Forbidden("Forbidden", f"the token lacks scope {', '.join(sorted(missing))}")
 
     def issued(self) -> list[str]:
-        """Every token and code issued, for tests that search logs for them (not served by the admin API)."""
+        """Every token and code issued (and the seed), for tests that search logs for them."""
         with self._lock:
             return [*self._tokens, *(self._config.oauth2_seed,) * bool(self._config.oauth2_seed)]
 
