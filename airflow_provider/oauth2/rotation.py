@@ -210,8 +210,11 @@ class TokenManager:
             self._watched = (nonce, now)
         return now - self._watched[1] > LEASE
 
-    def _release(self) -> None:
-        self.store.set(self.lease_key, json.dumps({"holder": None, "nonce": uuid.uuid4().hex}))
+    def _release(self, claim_started: float) -> None:
+        """Free the lease, unless it may already count as abandoned: a rival may then hold it, and freeing it would
+        let a third process in beside that rival."""
+        if self.monotonic() - claim_started < LEASE:
+            self.store.set(self.lease_key, json.dumps({"holder": None, "nonce": uuid.uuid4().hex}))
 
     def _in_time(self, claim_started: float) -> bool:
         return self.monotonic() - claim_started < LEASE - REQUEST_BUDGET
@@ -236,7 +239,7 @@ class TokenManager:
                 raise TwitterApiError(endpoint=ENDPOINT, http_status=None, title="Refresh lease ran out before use")
             return self._adopt(self._present(state))
         finally:
-            self._release()
+            self._release(claim_started)
 
     def _present(self, state: TokenState) -> TokenState:
         """Send the refresh token, once; store the outcome; the new state."""
