@@ -10,8 +10,9 @@ from airflow.providers.common.compat.sdk import AirflowException, AirflowFailExc
 _HINTS = {
     0: "No answer from X (timeout or connection error): check network access to the API base URL.",
     400: "X rejected the request's content; the message above names the parameter.",
-    401: "Check the connection's API Key, API Key Secret, Access Token and Access Token Secret "
-    "(they must belong to the same app and user), and that the machine's clock is right.",
+    401: "Check the connection's credentials. OAuth 1.0a: the API Key, API Key Secret, Access Token and Access "
+    "Token Secret must belong to the same app and user, and the machine's clock must be right. OAuth 2.0: authorize "
+    "again with `python -m airflow_provider.oauth2 authorize` and put the new refresh token in the connection.",
     403: "Check the app's permissions in the X developer portal (Read and Write) and that the tokens were "
     "regenerated after changing them.",
     404: "Check the id: it may be wrong, expired or made with other credentials.",
