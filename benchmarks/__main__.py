@@ -1,7 +1,7 @@
 """Run every benchmark, print the results table and write it to docs/benchmarks.md: ``make bench``.
 
-``python -m benchmarks [--only upload,memory,waiting,triggers,parse]`` runs a subset (the document is written
-only when all ran).
+``python -m benchmarks [--only upload,memory,waiting,triggers,parse,deployment]`` runs a subset (the document is
+written only when all ran, or with ``--update-doc``: then only the sections that ran are replaced).
 """
 
 from __future__ import annotations
@@ -14,11 +14,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks import parse_cost, triggers, upload, waiting
+from benchmarks import deployment, parse_cost, triggers, upload, waiting
 from benchmarks.emulator_process import self_signed_cert
-from benchmarks.report import render
+from benchmarks.report import render, replace_sections
 
-SECTIONS = ("upload", "memory", "waiting", "triggers", "parse")
+SECTIONS = ("upload", "memory", "waiting", "triggers", "parse", "deployment")
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
@@ -33,7 +33,9 @@ def machine() -> str:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
-    chosen = parser.parse_args().only.split(",")
+    parser.add_argument("--update-doc", action="store_true", help="replace the sections that ran in the document")
+    args = parser.parse_args()
+    chosen = args.only.split(",")
     os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
     workdir = Path(tempfile.mkdtemp(prefix="airflow-provider-twitter-bench-"))
     os.environ["AIRFLOW_HOME"] = str(workdir / "airflow")
@@ -45,6 +47,7 @@ def main() -> None:
         "waiting": lambda: waiting.run(workdir),
         "triggers": lambda: triggers.run(workdir),
         "parse": lambda: parse_cost.run(workdir),
+        "deployment": lambda: deployment.run(workdir),
     }
     for name in SECTIONS:
         if name in chosen:
@@ -57,6 +60,9 @@ def main() -> None:
     if set(chosen) >= set(SECTIONS):
         DOC.write_text(text)
         print(f"written to {DOC}")
+    elif args.update_doc:
+        DOC.write_text(replace_sections(DOC.read_text(), text))
+        print(f"sections {', '.join(chosen)} replaced in {DOC}")
 
 
 if __name__ == "__main__":

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import statistics
 from typing import Any
 
 from benchmarks.upload import LATENCIES_MS, PROVIDER_DEFAULT, PROVIDER_SEQUENTIAL, TWEEPY_DEFAULT
@@ -9,6 +11,22 @@ from benchmarks.upload import LATENCIES_MS, PROVIDER_DEFAULT, PROVIDER_SEQUENTIA
 
 def _verdict(ok: bool) -> str:
     return "met" if ok else "**missed**"
+
+
+def replace_sections(document: str, update: str) -> str:
+    """``document`` with each ``## `` section of ``update`` in place of the one of the same title (the words before
+    any parenthesis or colon), or added at the end; ``update``'s preamble is dropped."""
+
+    def sections(text: str) -> list[str]:
+        return ["## " + part for part in ("\n" + text).split("\n## ")[1:]]
+
+    def title(section: str) -> str:
+        return re.split(r"[(:\n]", section, maxsplit=1)[0].strip()
+
+    new = {title(section): section for section in sections(update)}
+    preamble = ("\n" + document).split("\n## ")[0].lstrip("\n")
+    kept = [new.pop(title(section), section) for section in sections(document)]
+    return "\n".join([preamble.rstrip("\n"), "", *(s.rstrip("\n") + "\n" for s in [*kept, *new.values()])])
 
 
 def render(results: dict[str, Any], *, machine: str, date: str) -> str:
@@ -133,4 +151,129 @@ def render(results: dict[str, Any], *, machine: str, date: str) -> str:
             "when a task runs.",
             "",
         ]
+    if dep := results.get("deployment"):
+        out += _deployment(dep)
     return "\n".join(out)
+
+
+def _num(value: float | None, digits: int = 1) -> str:
+    return "—" if value is None else f"{value:.{digits}f}"
+
+
+def _excerpt(lines: list[str]) -> list[str]:
+    return ["", "  ```", *(f"  {line}" for line in lines), "  ```", ""]
+
+
+def _deployment(dep: dict[str, Any]) -> list[str]:
+    """The real-deployment benchmark (benchmarks/deployment.py): issue #7's matrix and issue #11.4's figures."""
+    cells = dep["cells"]
+    gaps = [row["startup_gap"] for cell in cells for row in cell["rows"] if row["startup_gap"] is not None]
+    gap_ms = f"{statistics.fmean(gaps) * 1000:.0f} ms (mean)" if gaps else "a little"
+    out = [
+        "## Under a real scheduler: LocalExecutor, PostgreSQL, triggerer",
+        "",
+        f"`python -m benchmarks --only deployment` ({dep['wall_secs'] / 60:.0f} min) on the deployment tests' harness",
+        "(`tests/deployment`, see [deployment.md](deployment.md)): PostgreSQL, api-server, scheduler, dag-processor",
+        "and triggerer as separate processes, LocalExecutor, the emulator as its own process, runs triggered",
+        "through the REST API. Reschedule is `example_twitter_video`, deferrable `example_twitter_video_deferrable`,",
+        "blocking `bench_deployment_blocking` (`benchmarks/dags/wait_modes.py`: tweepy's sleep-and-poll loop as the",
+        f"wait task). A setting's runs go in batches of {dep['per_batch']} runs of each DAG triggered together (up",
+        f"to {2 * dep['per_batch']} or {3 * dep['per_batch']} concurrent runs), the next batch once all have finished.",
+        f"Machine load (`uptime`) before: `{dep['uptime'][0]}`; after: `{dep['uptime'][1]}`; other engineers' test",
+        "runs shared the 2 cores. Figures are per media (one run), mean over the runs:",
+        "",
+        "- **retried**: runs whose wait needed more than one try (an `attempt=N.log` per try).",
+        "- **task starts**: processes started for the waiting task (tries, reschedule pokes, resumption after",
+        "  deferral), one per `::group::Pre Execute` section in its task logs, all tries.",
+        "- **worker-slot s**: the sum over those starts of the `duration` that the LocalExecutor worker's",
+        '  supervisor logs as "Workload finished" (scheduler log, matched by the try\'s task-instance id): the worker',
+        "  is busy from opening the task's log through the fork and the task process's whole life to its final state",
+        "  report. In brackets, **in task**: the first to the last line of each start's own task-log section (DAG-file",
+        f"  parse, poke, state report); Airflow's `start_date` comes {gap_ms} before that first line.",
+        "  The difference is the supervisor's own time around the task process: setting up before the fork, and",
+        "  from the process's last line until it has seen the process end.",
+        "  `task_reschedule.start_date` is no use: Airflow 3.3 writes the time of the reschedule call there.",
+        "- **scheduler latency**: time when the run's next step was due and no process ran it: upload end → first",
+        "  wait start, each time the wait was due again → its restart (`task_reschedule.reschedule_date`; the",
+        '  triggerer\'s "Trigger fired event"; a retry: end + `retry_delay`), wait end → post start. In brackets the',
+        "  wait's restarts alone.",
+        "- **STATUS calls**: made before the wait's last process ended (the post task's own check is not counted);",
+        "  ideal `ceil(processing / advice) + 1`; **early**: sooner than X's advice after the previous STATUS or",
+        "  FINALIZE (request times at the emulator, 50 ms tolerance), summed over the runs.",
+        "- **delay to post**: the post's `created_at` at the emulator minus the end of processing (FINALIZE +",
+        "  processing time), mean (max).",
+        "",
+    ]
+    by_matrix = {matrix: [c for c in cells if c["cell"]["matrix"] == matrix] for matrix in ("7", "11.4")}
+    if by_matrix["7"]:
+        runs = by_matrix["7"][0]["cell"]["runs"]
+        out += [
+            f"### Issue #7: {runs} runs per setting, processing 3 x advice + 3 s",
+            "",
+            "| X advises | processing | mode | runs | failed | exactly one post | retried | task starts (range) "
+            "| worker-slot s (in task) | delay to post, s | STATUS calls (ideal) | early | load (1 min) |",
+            "| ---: | ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for cell in by_matrix["7"]:
+            c, loads = cell["cell"], [x for b in cell["batches"] for x in b["load"]]
+            for r in cell["rows"]:
+                out.append(
+                    f"| {c['check_after']:g} s | {c['processing']:g} s | {r['mode']} | {r['runs']} | {r['failures']} "
+                    f"| {r['one_post']} | {r['retried']} "
+                    f"| {_num(r['starts_mean'])} ({r['starts_range'][0]} to {r['starts_range'][1]}) "
+                    f"| {_num(r['slot_secs'], 2)} ({_num(r['task_secs'], 2)}) "
+                    f"| {_num(r['delay_secs'])} ({_num(r['delay_max'])}) "
+                    f"| {_num(r['status_calls'])} ({r['ideal_calls']}) | {r['early_calls']} "
+                    f"| {min(loads):.1f} to {max(loads):.1f} |"
+                )
+        out.append("")
+    if by_matrix["11.4"]:
+        runs = by_matrix["11.4"][0]["cell"]["runs"]
+        out += [
+            f"### Issue #11.4: a 60 s video, {runs} runs per setting",
+            "",
+            "| X advises | mode | runs | failed | retried | task starts | worker-slot s (in task) "
+            "| scheduler latency s (restarts) | STATUS calls (ideal) | early | delay to post, s |",
+            "| ---: | --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        ]
+        for cell in by_matrix["11.4"]:
+            c = cell["cell"]
+            for r in cell["rows"]:
+                out.append(
+                    f"| {c['check_after']:g} s | {r['mode']} | {r['runs']} | {r['failures']} | {r['retried']} "
+                    f"| {_num(r['starts_mean'])} "
+                    f"| {_num(r['slot_secs'], 2)} ({_num(r['task_secs'], 2)}) "
+                    f"| {_num(r['latency_secs'])} ({_num(r['restart_latency_secs'])}) "
+                    f"| {_num(r['status_calls'])} ({r['ideal_calls']}) | {r['early_calls']} "
+                    f"| {_num(r['delay_secs'])} ({_num(r['delay_max'])}) |"
+                )
+        out.append("")
+    runs = [run for cell in cells for run in cell["runs"]]
+    failed = [run for run in runs if run["problems"]]
+    out += ["### Failures", ""]
+    if not failed:
+        out += ["None: every run succeeded with exactly one post.", ""]
+    for run in failed:
+        out += [f"- `{run['run_id']}`: {'; '.join(run['problems'])}", *_excerpt(run["excerpt"])]
+    retried = [run for run in runs if run["tries"] > 1 and not run["problems"]]
+    if retried:
+        out += [
+            "### Retried runs",
+            "",
+            "Runs whose wait needed more than one try yet ended green with one post: "
+            + ", ".join(f"`{run['run_id']}`" for run in retried)
+            + f". With the scheduler's executor-state mismatch: {sum(r['state_mismatches'] > 0 for r in retried)}"
+            f" of {len(retried)} (an executor event from an earlier start of the task arrives after the task has",
+            "moved on, the same kind of race as apache/airflow#71172). The first one's scheduler line and task log:",
+            *_excerpt(retried[0]["excerpt"]),
+        ]
+    if missing := sum(row["starts_without_workload"] for cell in cells for row in cell["rows"]):
+        out += [
+            'Task starts without a "Workload finished" line (cut short when Airflow marked the try for retry):',
+            f"{missing}; their worker-slot time is not counted.",
+            "",
+        ]
+    notes = [f"- {b['note']}" for cell in cells for b in cell["batches"] if b["note"]]
+    if notes:
+        out += ["Batches that timed out:", "", *notes, ""]
+    return out

@@ -16,6 +16,7 @@ import math
 import os
 import subprocess
 import sys
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -31,11 +32,20 @@ def _slot_time(log: Path) -> tuple[float, int]:
     return sum(p["secs"] for p in phases), len(phases)
 
 
+def early_calls(times: Sequence[float], check_after: float) -> int:
+    """How many calls came sooner than ``check_after`` after the call before (``times[0]``: FINALIZE)."""
+    return sum(1 for a, b in itertools.pairwise(times) if b - a < check_after - 0.05)
+
+
+def ideal_calls(processing_secs: float, check_after_secs: float) -> int:
+    """STATUS calls a client following X's advice needs, plus one: ``ceil(processing / check_after) + 1``."""
+    return math.ceil(processing_secs / check_after_secs) + 1
+
+
 def _status_calls(log: list[dict[str, Any]], check_after: float) -> tuple[int, int]:
     """STATUS calls, and how many came sooner than ``check_after`` after the previous one (or FINALIZE)."""
     times = [r["at"] for r in log if r["path"] == "/2/media/upload" or r["path"].endswith("/finalize")]
-    early = sum(1 for a, b in itertools.pairwise(times) if b - a < check_after - 0.05)
-    return len(times) - 1, early
+    return len(times) - 1, early_calls(times, check_after)
 
 
 def run(workdir: Path, processing_secs: float = 60, check_after_secs: float = 5) -> list[dict[str, Any]]:
@@ -54,7 +64,7 @@ def run(workdir: Path, processing_secs: float = 60, check_after_secs: float = 5)
     slot_log = workdir / "slot-times.jsonl"
     airflow = str(Path(sys.executable).parent / "airflow")
     subprocess.run([airflow, "db", "migrate"], env=env, check=True, capture_output=True)
-    ideal = math.ceil(processing_secs / check_after_secs) + 1
+    ideal = ideal_calls(processing_secs, check_after_secs)
     rows = []
     for mode in ("blocking", "reschedule", "deferrable"):
         with emulator_process(processing_secs=processing_secs, check_after_secs=check_after_secs) as emulator:

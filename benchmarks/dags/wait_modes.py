@@ -4,7 +4,11 @@
 
 ``bench_wait_blocking`` is what a tweepy user would write: one task that sleeps ``check_after_secs`` between
 STATUS calls, holding its worker slot throughout. The others use MediaProcessingSensor. Every stretch of time
-the waiting task spends executing (each poke, the deferral, the resumption) is appended to ``BENCH_SLOT_LOG``.
+the waiting task spends executing (each poke, the deferral, the resumption) is appended to ``BENCH_SLOT_LOG``
+when that is set.
+
+``bench_deployment_blocking`` is ``example_twitter_video`` with that blocking wait in place of the sensor: the
+baseline of the real-deployment benchmark (``benchmarks/deployment.py``).
 """
 
 from __future__ import annotations
@@ -15,14 +19,17 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import datetime
+from pathlib import Path
 from typing import Any
 
-from airflow.providers.common.compat.sdk import DAG, task
+from airflow.providers.common.compat.sdk import DAG, Param, task
 
 from airflow_provider.operators.media import MediaUploadOperator
+from airflow_provider.operators.tweet import CreateTweetOperator
 from airflow_provider.sensors.media import MediaProcessingSensor
 
 VIDEO = os.environ.get("BENCH_VIDEO", "/dev/null")
+SAMPLE_VIDEO = Path(__file__).resolve().parents[2] / "dags" / "media" / "sample.mp4"
 
 
 @contextmanager
@@ -31,8 +38,9 @@ def in_slot(phase: str) -> Iterator[None]:
     try:
         yield
     finally:
-        with open(os.environ["BENCH_SLOT_LOG"], "a") as log:
-            log.write(json.dumps({"phase": phase, "secs": time.perf_counter() - started}) + "\n")
+        if slot_log := os.environ.get("BENCH_SLOT_LOG"):
+            with open(slot_log, "a") as log:
+                log.write(json.dumps({"phase": phase, "secs": time.perf_counter() - started}) + "\n")
 
 
 class TimedSensor(MediaProcessingSensor):
@@ -66,3 +74,15 @@ for mode in ("blocking", "reschedule", "deferrable"):
             blocking_wait.override(task_id="wait")(upload.output)
         else:
             TimedSensor(task_id="wait", media_id=upload.output, deferrable=mode == "deferrable")
+
+
+with DAG(
+    dag_id="bench_deployment_blocking",
+    schedule=None,
+    start_date=datetime(2026, 1, 1),
+    catchup=False,
+    params={"media_path": Param(str(SAMPLE_VIDEO), type="string"), "text": Param("Blocking wait", type="string")},
+):
+    upload = MediaUploadOperator(task_id="upload_media", file_path="{{ params.media_path }}")
+    waited = blocking_wait.override(task_id="wait_for_processing")(upload.output)
+    waited >> CreateTweetOperator(task_id="post", text="{{ params.text }}", media_ids=[upload.output])

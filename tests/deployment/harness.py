@@ -316,5 +316,9 @@ class Emulator:
     def posts(self) -> list[dict[str, Any]]:
         return list(requests.get(f"{self.url}/_emulator/posts", timeout=10).json())
 
+    def request_log(self) -> list[dict[str, Any]]:
+        """Every X call the emulator answered since it started: method, path, query, status, ``at`` (epoch s)."""
+        return list(requests.get(f"{self.url}/_emulator/requests", timeout=60).json())
+
     def set_faults(self, faults: list[dict[str, Any]]) -> None:
         requests.post(f"{self.url}/_emulator/faults", json={"faults": faults}, timeout=10).raise_for_status()
