@@ -2,7 +2,7 @@
 #   make demo   upload -> wait -> post, against the bundled X emulator, on Airflow + SQLite in ./.airflow
 #   make test   ruff, mypy, the whole test suite (unit and end-to-end), then `make versions`
 #   make versions  the example DAG end to end on every supported Airflow 3 line (ci/versions.sh)
-#   make bench  the benchmarks (about 15 minutes); prints a table and rewrites docs/benchmarks.md
+#   make bench  the benchmarks (about 25 minutes, 10 of them under a real scheduler); prints a table and rewrites docs/benchmarks.md
 #   make up     a local Airflow (web UI, scheduler, dag-processor, triggerer; PostgreSQL) against the emulator
 
 PYTHON     ?= python3
