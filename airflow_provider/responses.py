@@ -115,7 +115,7 @@ def read_answer(endpoint: str, status: int, reason: str, headers: Mapping[str, s
         period = f" ({body['period']})" if isinstance(body.get("period"), str) else ""
         raise TwitterBillingError(**details, hint=_BILLING_HINTS[status].format(period=period))
     if status == 429:
-        raise TwitterApiError(**details, rate_limit_reset=limits.reset or _retry_after(headers))
+        raise TwitterApiError(**details, rate_limit_reset=rate_limit_reset(headers))
     raise (TwitterRejectedError if 400 <= status < 500 else TwitterApiError)(**details)
 
 
