@@ -17,8 +17,17 @@ from airflow_provider.emulator.errors import InvalidRequest, int_in_range
 from airflow_provider.emulator.payload import Payload, form_int, read_payload
 from airflow_provider.emulator.pipeline import answer
 from airflow_provider.emulator.problems import PROBLEMS, v2_error
-from airflow_provider.emulator.schemas import APPEND, CREATE_POST, INITIALIZE, METADATA, validate
+from airflow_provider.emulator.schemas import (
+    APPEND,
+    CREATE_POST,
+    INITIALIZE,
+    METADATA,
+    SUBTITLES_CREATE,
+    SUBTITLES_DELETE,
+    validate,
+)
 from airflow_provider.emulator.state import MediaView, Post, iso_timestamp
+from airflow_provider.emulator.subtitles import SubtitleTrack
 
 Action = Callable[[EmulatorContext, Request, Payload], Response]
 
@@ -72,11 +81,24 @@ def _status(context: EmulatorContext, request: Request, payload: Payload) -> Res
 
 def _metadata(context: EmulatorContext, request: Request, payload: Payload) -> Response:
     body = validate(METADATA, payload.json_object())
-    alt_text = body.get("metadata", {}).get("alt_text")
-    if alt_text is None:
-        raise InvalidRequest("`metadata.alt_text` is the metadata the emulator stores.", {"metadata": []})
-    context.state.set_alt_text(body["id"], alt_text["text"])
+    context.state.set_metadata(body["id"], body.get("metadata", {}))
     return JSONResponse({"data": {"associated_metadata": True, "id": body["id"]}})
+
+
+def _create_subtitles(context: EmulatorContext, request: Request, payload: Payload) -> Response:
+    """``associated_subtitles`` is an object whose fields the OAS leaves out: the emulator echoes the track."""
+    body = validate(SUBTITLES_CREATE, payload.json_object())
+    subtitles = body["subtitles"]
+    track = SubtitleTrack(subtitles["id"], subtitles["language_code"], subtitles["display_name"])
+    context.state.attach_subtitles(body["id"], body["media_category"], track)
+    data = {"id": body["id"], "media_category": body["media_category"], "associated_subtitles": track.to_json()}
+    return JSONResponse({"data": data})
+
+
+def _delete_subtitles(context: EmulatorContext, request: Request, payload: Payload) -> Response:
+    body = validate(SUBTITLES_DELETE, payload.json_object())
+    context.state.delete_subtitles(body["id"], body["media_category"], body["language_code"])
+    return JSONResponse({"data": {"deleted": True}})
 
 
 def _create_tweet(context: EmulatorContext, request: Request, payload: Payload) -> Response:
@@ -169,6 +191,8 @@ def routes(context: EmulatorContext) -> list[Route]:
         ("POST", "/2/media/upload/{media_id}/finalize", "finalize", _finalize),
         ("GET", "/2/media/upload", "status", _status),
         ("POST", "/2/media/metadata", "metadata", _metadata),
+        ("POST", "/2/media/subtitles", "subtitles", _create_subtitles),
+        ("DELETE", "/2/media/subtitles", "subtitles_delete", _delete_subtitles),
         ("POST", "/2/tweets", "tweets", _create_tweet),
         ("GET", "/2/tweets/{post_id}", "tweet", _tweet),
         ("GET", "/2/users/me", "users_me", _users_me),

@@ -46,6 +46,8 @@ ENDPOINT_SCOPES: Mapping[str, frozenset[str]] = {
     "finalize": _MEDIA,
     "status": _MEDIA,
     "metadata": _MEDIA,
+    "subtitles": _MEDIA,
+    "subtitles_delete": _MEDIA,
     "tweets": _READ | {"tweet.write"},
     "tweet": _READ,
     "users_me": _READ,

@@ -78,6 +78,8 @@ DEFAULT_LIMITS: Mapping[str, RateLimit] = {
         RateLimit("finalize", 1875, app_day=180_000),
         RateLimit("status", 1000, app_day=100_000),
         RateLimit("metadata", 500, app_day=50_000),
+        RateLimit("subtitles", 100, app_day=10_000),
+        RateLimit("subtitles_delete", 100, app_day=10_000),
         RateLimit("tweets", 100, app_day=10_000),
         RateLimit("tweet", 900),
         RateLimit("users_me", 75),

@@ -93,24 +93,56 @@ APPEND: Schema = _closed(
     {"media": {"type": "string"}, "segment_index": {"type": "integer"}}, ("media", "segment_index")
 )
 
-# CreateMediaMetadataRequest is open (no additionalProperties: false); alt_text.text is at most 1,000 characters.
-METADATA: Schema = {
-    "type": "object",
-    "required": ["id"],
-    "properties": {
+
+def _open(properties: Schema, required: tuple[str, ...] = ()) -> Schema:
+    return {"type": "object", "properties": properties, "required": list(required)}
+
+
+_BOOLEAN = {"type": "boolean"}
+# CreateMediaMetadataRequest is open (no additionalProperties: false). Its parts as OAS 2.165 details them (2.167
+# reduces sensitive_media_warning to ``type: object``); found_media_origin's lengths are in its descriptions only
+# ("<= 8 Characters", "<= 24 characters"), enforced here as the stricter reading. The other parts (audience_policy,
+# geo_restrictions, preview_image, sticker_info, ...) are accepted as objects, unchecked.
+METADATA: Schema = _open(
+    {
         "id": _ID,
-        "metadata": {
-            "type": "object",
-            "properties": {
-                "alt_text": {
-                    "type": "object",
-                    "required": ["text"],
-                    "properties": {"text": {"type": "string", "maxLength": 1000}},
-                }
-            },
-        },
+        "metadata": _open(
+            {
+                "alt_text": _open({"text": {"type": "string", "maxLength": 1000}}, ("text",)),
+                "sensitive_media_warning": _open(
+                    {"adult_content": _BOOLEAN, "graphic_violence": _BOOLEAN, "other": _BOOLEAN}
+                ),
+                "allow_download_status": _open({"allow_download": _BOOLEAN}),
+                "found_media_origin": _open(
+                    {"provider": {"type": "string", "maxLength": 8}, "id": {"type": "string", "maxLength": 24}},
+                    ("provider", "id"),
+                ),
+            }
+        ),
     },
-}
+    ("id",),
+)
+
+# CreateMediaSubtitlesRequest and DeleteMediaSubtitlesRequest (OAS 2.167; patterns and enums as 2.165 has them for
+# both): open like the metadata schema. The create schema requires nothing; a request without the video, the track
+# or its language cannot be acted on, so the emulator requires them all (the stricter reading).
+_SUBTITLE_CATEGORY = {"type": "string", "enum": ["AmplifyVideo", "TweetVideo"]}
+_LANGUAGE_CODE = {"type": "string", "pattern": "^[A-Z]{2}$"}
+SUBTITLES_CREATE: Schema = _open(
+    {
+        "id": _ID,
+        "media_category": _SUBTITLE_CATEGORY,
+        "subtitles": _open(
+            {"id": _ID, "language_code": _LANGUAGE_CODE, "display_name": {"type": "string", "minLength": 1}},
+            ("id", "language_code", "display_name"),
+        ),
+    },
+    ("id", "media_category", "subtitles"),
+)
+SUBTITLES_DELETE: Schema = _open(
+    {"id": _ID, "media_category": _SUBTITLE_CATEGORY, "language_code": _LANGUAGE_CODE},
+    ("id", "media_category", "language_code"),
+)
 
 _JSON_TYPES: dict[str, tuple[type, ...]] = {
     "object": (dict,),

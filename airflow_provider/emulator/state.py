@@ -29,6 +29,7 @@ from airflow_provider.emulator.errors import (
 from airflow_provider.emulator.processing import ProcessingJob
 from airflow_provider.emulator.segments import SegmentDigest, movie_duration
 from airflow_provider.emulator.sniffing import format_problem, image_size
+from airflow_provider.emulator.subtitles import VIDEO_CATEGORIES, SubtitleTrack, file_problem
 
 Clock = Callable[[], float]
 
@@ -84,6 +85,8 @@ class MediaSession:
     job: ProcessingJob | None = None
     alt_text: str | None = None
     dimensions: tuple[int, int] | None = None
+    metadata: dict[str, Any] = field(default_factory=dict)  # POST /2/media/metadata's parts, as last set
+    subtitles: dict[str, SubtitleTrack] = field(default_factory=dict)  # language code -> track
 
     @property
     def kind(self) -> str:
@@ -342,6 +345,81 @@ class EmulatorState:
         with self._lock:
             self._live(media_id).alt_text = text
 
+    def set_metadata(self, media_id: str, metadata: dict[str, Any]) -> None:
+        """Store a schema-valid ``metadata`` object: each part given replaces that part (unknown: stricter than
+        merging inside a part). X's answer to a body that sets nothing, or to another user's media, is not
+        documented: both are refused (stricter)."""
+        if not metadata:
+            raise InvalidRequest("`metadata` must set at least one field.", {"metadata": [metadata]})
+        with self._lock:
+            session = self._owned(media_id)
+            session.metadata.update(metadata)
+            if "alt_text" in metadata:
+                session.alt_text = metadata["alt_text"]["text"]
+
+    def attach_subtitles(self, video_id: str, category: str, track: SubtitleTrack) -> None:
+        """Tie the uploaded subtitle file ``track.media_id`` to the video, refusing what X refuses or might refuse.
+
+        Documented: the category enum and the two-letter code (OAS, checked by the schema), an invalid file (v1.1
+        ``media/subtitles/create`` reference: 400). Not documented, the stricter answer: a video not of the named
+        category, not yet processed, or someone else's; a track of a language the video already has.
+        """
+        with self._lock:
+            video = self._subtitled_video(video_id, category)
+            subtitles = self._owned(track.media_id)
+            if subtitles.media_category != "subtitles":
+                raise InvalidRequest(
+                    f"Media {track.media_id} was uploaded as {subtitles.media_category}, not as subtitles.",
+                    {"subtitles.id": [track.media_id]},
+                )
+            if subtitles.job is None:
+                raise InvalidRequest(
+                    f"Media {track.media_id} has not been finalized.", {"subtitles.id": [track.media_id]}
+                )
+            problem = file_problem(subtitles.media_type, subtitles.segments[0].head)
+            if problem is not None:
+                raise InvalidRequest(
+                    f"The subtitle file is invalid: {problem}.", {"subtitles.id": [track.media_id]}, problem
+                )
+            if track.language_code in video.subtitles:
+                raise InvalidRequest(
+                    f"Media {video_id} already has {track.language_code} subtitles; delete them first.",
+                    {"subtitles.language_code": [track.language_code]},
+                )
+            video.subtitles[track.language_code] = track
+
+    def delete_subtitles(self, video_id: str, category: str, language_code: str) -> None:
+        """Remove a track. A language the video does not have: X's answer is not documented (the response schema's
+        ``deleted`` boolean hints at 200 ``false``); refused, the stricter answer."""
+        with self._lock:
+            video = self._subtitled_video(video_id, category)
+            if video.subtitles.pop(language_code, None) is None:
+                raise InvalidRequest(
+                    f"Media {video_id} has no {language_code} subtitles.", {"language_code": [language_code]}
+                )
+
+    def _subtitled_video(self, video_id: str, category: str) -> MediaSession:
+        """The user's processed video of ``category`` (X's TweetVideo or AmplifyVideo). Caller holds the lock."""
+        video = self._owned(video_id)
+        if video.kind != "video":
+            raise InvalidRequest(f"Media {video_id} is not a video; subtitles attach to videos.", {"id": [video_id]})
+        if video.media_category != VIDEO_CATEGORIES[category]:
+            raise InvalidRequest(
+                f"Media {video_id} was uploaded as {video.media_category}, not as {category}.",
+                {"media_category": [category]},
+            )
+        if video.job is None or video.job.phase(self.clock()) != "succeeded":
+            raise InvalidRequest(f"Media {video_id} has not finished processing.", {"id": [video_id]})
+        return video
+
+    def _owned(self, media_id: str) -> MediaSession:
+        """A live session the user may use: its own or one that lists it in additional_owners (atymic/twitter#114
+        for posts). Caller holds the lock."""
+        session = self._live(media_id)
+        if self.config.user_id != session.owner_id and self.config.user_id not in session.additional_owners:
+            raise InvalidRequest(f"Media {media_id} belongs to user {session.owner_id}.", {"id": [media_id]})
+        return session
+
     def _live(self, media_id: str) -> MediaSession:
         """The session for ``media_id``, refusing unknown and expired ids. Caller holds the lock."""
         session = self._media.get(media_id)
@@ -493,6 +571,8 @@ class EmulatorState:
                 "state": state,
                 "processing_info": self._view(session, now).processing_info,
                 "alt_text": session.alt_text,
+                "metadata": session.metadata,
+                "subtitles": [track.to_json() for track in session.subtitles.values()],
                 "owner_id": session.owner_id,
                 "additional_owners": list(session.additional_owners),
                 "shared": session.shared,
