@@ -70,3 +70,37 @@ def request_timeout(code_timeout: float | None, extra: Mapping[str, Any]) -> flo
             )
         return seconds
     return DEFAULT_TIMEOUT
+
+
+# The connection's extra ``upload_api``: which of X's chunked uploads the tasks use (docs/connection.md).
+UPLOAD_APIS = ("v2", "v1.1")
+# v1.1's own host, named by every v1.1 media reference page ("The domain for this endpoint is upload.twitter.com");
+# STATUS sent to the API host instead answered 404 (abraham/twitteroauth PR #634).
+DEFAULT_V1_UPLOAD_URL = "https://upload.twitter.com"
+
+
+def upload_api_name(extra: Mapping[str, Any]) -> str:
+    """The extra's ``upload_api`` (``v2`` when unset), refused before any request when X could not serve it: an
+    unknown value, or ``v1.1`` with OAuth 2.0, whose user tokens v1.1 never accepted (plhery/node-twitter-api-v2#167,
+    #417: 403)."""
+    name = extra.get("upload_api") or "v2"
+    if name not in UPLOAD_APIS:
+        raise TwitterInputError(
+            f"The connection's extra 'upload_api' is {name!r}; use 'v2' (the default: X's /2/media/upload endpoints) "
+            "or 'v1.1' (upload.twitter.com/1.1/media/upload.json, for accounts still on it; see docs/connection.md)."
+        )
+    if name == "v1.1" and extra.get("auth_type") == "oauth2":
+        raise TwitterInputError(
+            "The connection sets upload_api 'v1.1' with auth_type 'oauth2', but X's v1.1 upload takes no OAuth 2.0 "
+            "user token (it answers 403). Remove upload_api to upload through v2 with the media.write scope, or use "
+            "OAuth 1.0a credentials for v1.1 (see docs/connection.md)."
+        )
+    return str(name)
+
+
+def upload_base_url(name: str, host: str | None, port: int | None = None) -> str:
+    """Where the upload endpoints are: the connection's host when set (a proxy or the emulator serves every path
+    on one host), else the API host for v2 and ``https://upload.twitter.com`` for v1.1."""
+    if name == "v1.1" and not (host or "").strip():
+        return DEFAULT_V1_UPLOAD_URL
+    return api_base_url(host, port)

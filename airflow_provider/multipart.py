@@ -9,16 +9,21 @@ from __future__ import annotations
 
 import io
 import uuid
+from collections.abc import Mapping
 
 
 class SegmentBody(io.RawIOBase):
-    def __init__(self, segment_index: int, chunk: bytes) -> None:
+    """``fields`` go before ``segment_index`` (v1.1 APPEND also names its ``command`` and ``media_id`` there)."""
+
+    def __init__(self, segment_index: int, chunk: bytes, fields: Mapping[str, str] | None = None) -> None:
         self.boundary = uuid.uuid4().hex
+        form = {**(fields or {}), "segment_index": str(segment_index)}
         head = (
-            f"--{self.boundary}\r\n"
-            'Content-Disposition: form-data; name="segment_index"\r\n\r\n'
-            f"{segment_index}\r\n"
-            f"--{self.boundary}\r\n"
+            "".join(
+                f'--{self.boundary}\r\nContent-Disposition: form-data; name="{name}"\r\n\r\n{value}\r\n'
+                for name, value in form.items()
+            )
+            + f"--{self.boundary}\r\n"
             'Content-Disposition: form-data; name="media"; filename="segment"\r\n'
             "Content-Type: application/octet-stream\r\n\r\n"
         ).encode()

@@ -125,6 +125,9 @@ def _post_json(post: Post) -> dict[str, Any]:
     }
     if post.media_keys:
         data["attachments"] = {"media_keys": list(post.media_keys)}
+    if replied_to := post.options.get("reply", {}).get("in_reply_to_tweet_id"):
+        # DOCS x-api/fundamentals/data-dictionary.mdx: a reply names its parent in referenced_tweets.
+        data["referenced_tweets"] = [{"type": "replied_to", "id": replied_to}]
     return data
 
 

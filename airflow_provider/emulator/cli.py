@@ -59,6 +59,11 @@ def _parser() -> argparse.ArgumentParser:
         "--latency-ms", type=float, default=EmulatorConfig.latency_ms, help="delay added to every X API answer"
     )
     parser.add_argument("--stuck-error", action="store_true", help="failed media report in_progress with an error")
+    parser.add_argument(
+        "--self-replies",
+        action="store_true",
+        help="replies to the user's own posts are allowed without a summons (default: refused, the stricter unknown)",
+    )
     parser.add_argument("--faults", type=Path, metavar="FILE", help='JSON fault plan: {"faults": [...]}')
     parser.add_argument(
         "--rate-limit",

@@ -30,6 +30,8 @@ class EmulatorConfig:
     ``rate_limits`` override X's per-endpoint limits (e.g. a tiny one in a test), ``rate_limit_window_secs`` is
     the window length; ``min_video_secs``/``max_video_secs`` bound a video's duration (a standard account's);
     ``out_of_credits`` and ``usage_capped`` put the account in those billing states from the start.
+    ``self_replies`` lets the user reply to its own posts without a summons (X's rule since 2026-02-23 leaves it
+    undocumented; refused by default, the stricter answer; see :meth:`EmulatorState.create_post`).
 
     OAuth 2.0: the app's ``oauth2_client_id`` and ``oauth2_client_secret`` (empty: a public client), the access
     tokens' lifetime, whether a refresh revokes the access tokens issued before it, and whether presenting a spent
@@ -58,6 +60,7 @@ class EmulatorConfig:
     max_video_secs: float = 140.0
     out_of_credits: bool = False
     usage_capped: bool = False
+    self_replies: bool = False
     oauth2_client_id: str = DEFAULT_OAUTH2_CLIENT_ID
     oauth2_client_secret: str = DEFAULT_OAUTH2_CLIENT_SECRET
     oauth2_access_token_secs: int = 7200

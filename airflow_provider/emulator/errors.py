@@ -22,6 +22,13 @@ TEXT_TOO_LONG = (
 NOT_JSON = "Requests with bodies must have content-type of application/json."
 DUPLICATE_CONTENT = "You are not allowed to create a Tweet with duplicate content."
 REPLY_TARGET_UNKNOWN = "You attempted to reply to a Tweet that is deleted or not visible to you."
+# A reply X's 2026-02-23 rule refuses, in the wording seen from then to July 2026 (gptme/gptme-contrib#1295); the
+# wording seen since, "You can only reply to or quote posts where you are mentioned or are the author." (#1302),
+# exempts authors, which the emulator models with its self_replies switch.
+REPLY_NOT_SUMMONED = (
+    "Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the "
+    "author of the post you are replying to."
+)
 
 
 class ApiError(Exception):

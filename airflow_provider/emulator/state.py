@@ -6,6 +6,7 @@ injectable clock (epoch seconds), which lets tests walk processing and expiry fo
 
 from __future__ import annotations
 
+import re
 import threading
 import time
 from collections import deque
@@ -18,6 +19,7 @@ from airflow_provider.emulator import catalog, posttext
 from airflow_provider.emulator.config import EmulatorConfig
 from airflow_provider.emulator.errors import (
     DUPLICATE_CONTENT,
+    REPLY_NOT_SUMMONED,
     REPLY_TARGET_UNKNOWN,
     TEXT_TOO_LONG,
     Forbidden,
@@ -468,13 +470,43 @@ class EmulatorState:
             # or not visible to you." (plhery/node-twitter-api-v2#366, with OAuth 2.0 on v2; code 385 in v1.1). The
             # emulator knows only its own posts, so any other target is refused: the stricter side.
             target = (options or {}).get("reply", {}).get("in_reply_to_tweet_id")
-            if target is not None and not any(post.id == target for post in self._posts):
-                raise Forbidden(REPLY_TARGET_UNKNOWN, f"no post {target} to reply to")
+            if target is not None:
+                self._check_reply(target)
             post = Post(
                 self._new_id(), text, tuple(media_ids), tuple(s.media_key for s in sessions), now, dict(options or {})
             )
             self._posts.append(post)
             return post
+
+    def _check_reply(self, target: str) -> None:
+        """Refuse a reply X would refuse. Caller holds the lock.
+
+        The target must be a post the user can see: X answers 403 "You attempted to reply to a Tweet that is deleted
+        or not visible to you." (plhery/node-twitter-api-v2#366, OAuth 2.0 on v2; code 385 in v1.1). The emulator
+        knows only its own posts, so any other target is refused: the stricter side.
+
+        Since 2026-02-23 a self-serve app may reply only where the target's author summoned the replier by
+        mentioning it or quoting one of its posts (DOCS changelog; x-api/posts/manage-tweets/integrate.mdx), else
+        403 (errors.REPLY_NOT_SUMMONED). Every post here is the user's own; whether replying to one's own post is
+        exempt is undocumented, so it needs a summons unless ``config.self_replies`` (X's later wording, "... where
+        you are mentioned or are the author", suggests it is exempt).
+        """
+        replied = next((post for post in self._posts if post.id == target), None)
+        if replied is None:
+            raise Forbidden(REPLY_TARGET_UNKNOWN, f"no post {target} to reply to")
+        if self.config.self_replies or self._summons(replied):
+            return
+        raise Forbidden(
+            REPLY_NOT_SUMMONED,
+            f"post {target} neither mentions @{self.config.username} nor quotes one of its posts, and self-replies "
+            "are refused (self_replies off)",
+        )
+
+    def _summons(self, post: Post) -> bool:
+        """Whether ``post`` mentions the user or quotes one of the user's posts. Caller holds the lock."""
+        mention = re.compile(rf"(?<![\w@])@{re.escape(self.config.username)}(?!\w)", re.IGNORECASE)
+        quoted = post.options.get("quote_tweet_id")
+        return bool(mention.search(post.text)) or any(other.id == quoted for other in self._posts)
 
     def _usable(self, media_id: str, ids: list[str], now: float) -> MediaSession:
         """The session behind ``media_id`` if a post may carry it now. Caller holds the lock."""

@@ -40,13 +40,13 @@ from airflow_provider.media import (
     check_media_ids,
     iter_chunks,
 )
-from airflow_provider.multipart import SegmentBody
 from airflow_provider.post_options import PostOptions
 from airflow_provider.processing import ProcessingStatus, minted_at, unknown_media
 from airflow_provider.progress import UploadProgress
 from airflow_provider.responses import data_of, rate_limit_wait, read_answer
 from airflow_provider.text import check_post_text
 from airflow_provider.transport import async_client, requests_session
+from airflow_provider.upload_api import UploadApi, UploadRequest, upload_api_for
 from airflow_provider.uploaded_media import UploadedMedia, parse_media_list
 
 if TYPE_CHECKING:
@@ -60,7 +60,6 @@ _ADOPTION_PAGES = 10
 # How long a triggerer keeps a connection's settings: thousands of triggers on one connection read it once a
 # minute, not once each, and a changed connection is seen within that time.
 ASYNC_SETTINGS_TTL = 60.0
-STATUS_PATH = "/2/media/upload"
 
 
 @dataclass(frozen=True)
@@ -69,6 +68,7 @@ class _AsyncSettings:
 
     credentials: Credentials
     base_url: str
+    upload_api: UploadApi
     extra: dict[str, Any]
     read_at: float
 
@@ -168,6 +168,12 @@ class TwitterHook(BaseHook):
         return api_base_url(self._connection.host, self._connection.port)
 
     @cached_property
+    def upload_api(self) -> UploadApi:
+        """The chunked upload the connection's extra ``upload_api`` names (v2 by default, or v1.1) and where it is;
+        an unknown name, or v1.1 with OAuth 2.0, is refused here, before any request."""
+        return upload_api_for(self._connection.host, self._connection.port, self._extra)
+
+    @cached_property
     def timeout(self) -> float:
         """The code's ``timeout`` wins over the connection's, as in Airflow's ``http`` provider."""
         return request_timeout(self._timeout, self._extra)
@@ -201,19 +207,32 @@ class TwitterHook(BaseHook):
 
     # -- requests ---------------------------------------------------------------------------------------
 
-    def _send(self, method: str, path: str, *, timeout: float | None = None, **kwargs: Any) -> dict[str, Any]:
+    def _send(
+        self,
+        method: str,
+        path: str,
+        *,
+        timeout: float | None = None,
+        upload: UploadRequest | None = None,
+        **kwargs: Any,
+    ) -> dict[str, Any]:
         """One signed attempt; any failure becomes a ``TwitterApiError``. ``timeout`` applies to connecting and
-        to each wait for data, so a silent host costs at most twice it."""
-        endpoint = f"{method} {path}"
+        to each wait for data, so a silent host costs at most twice it. An ``upload`` command goes to the upload
+        API's host and its answer is read as that API writes it."""
+        endpoint = upload.endpoint if upload else f"{method} {path}"
+        base_url = self.upload_api.base_url if upload else self.base_url
         if isinstance(body := kwargs.get("data"), io.IOBase):
             body.seek(0)  # a retry resends the whole body
         import requests
 
         try:
-            response = self.session.request(method, self.base_url + path, timeout=timeout or self.timeout, **kwargs)
+            response = self.session.request(method, base_url + path, timeout=timeout or self.timeout, **kwargs)
         except requests.RequestException as e:
             # The exception's class only: its text may hold the URL and adds nothing to act on.
             raise TwitterApiError(endpoint=endpoint, http_status=None, title=type(e).__name__) from None
+        if upload:
+            answer = (response.status_code, response.reason, response.headers, response.content)
+            return self.upload_api.read(upload, *answer)
         return read_answer(endpoint, response.status_code, response.reason, response.headers, response.content)
 
     def _should_retry(self, error: BaseException) -> bool:
@@ -262,28 +281,33 @@ class TwitterHook(BaseHook):
 
     # -- endpoints --------------------------------------------------------------------------------------
 
+    def _upload(self, command: UploadRequest) -> dict[str, Any]:
+        """One command of the connection's upload API, retried as any request; X's answer as it came."""
+        return self.request(command.method, command.path, upload=command, **command.kwargs)
+
     def initialize_upload(self, *, total_bytes: int, media_type: str, media_category: str) -> dict[str, Any]:
-        body = {"total_bytes": total_bytes, "media_type": media_type, "media_category": media_category}
-        return data_of(self.request("POST", "/2/media/upload/initialize", json=body), "POST /2/media/upload/initialize")
+        """INIT: ``{"id", "media_key", "expires_after_secs"}`` whichever upload API the connection names."""
+        command = self.upload_api.initialize(total_bytes, media_type, media_category)
+        return self.upload_api.media(command, self._upload(command))
 
     def append_upload(self, media_id: str, segment_index: int, chunk: bytes) -> None:
-        (media_id,) = check_media_ids([media_id])  # it goes into the URL's path
-        body = SegmentBody(segment_index, chunk)
-        path = f"/2/media/upload/{media_id}/append"
-        self.request("POST", path, data=body, headers={"Content-Type": body.content_type})
+        (media_id,) = check_media_ids([media_id])  # it goes into the URL's path or the form
+        self._upload(self.upload_api.append(media_id, segment_index, chunk))
 
     def finalize_upload(self, media_id: str) -> dict[str, Any]:
+        """FINALIZE, read as v2's ``data`` whichever upload API the connection names."""
         (media_id,) = check_media_ids([media_id])
-        path = f"/2/media/upload/{media_id}/finalize"
-        return data_of(self.request("POST", path), f"POST {path}")
+        command = self.upload_api.finalize(media_id)
+        return self.upload_api.media(command, self._upload(command))
 
     def get_upload_status(self, media_id: str, *, uploaded_at: float | None = None) -> dict[str, Any]:
         """STATUS of media X is processing. X answers it only for such media: for an image, as for an expired id,
-        it answers 400 "Not found" (xdevplatform/xurl#18), raised here as :func:`unknown_media`."""
+        it answers 400 "Not found" (xdevplatform/xurl#18; v1.1: 404, plhery/node-twitter-api-v2#336), raised here as
+        :func:`unknown_media`."""
         (media_id,) = check_media_ids([media_id])
-        params = {"command": "STATUS", "media_id": media_id}
+        command = self.upload_api.status(media_id)
         try:
-            return data_of(self.request("GET", STATUS_PATH, params=params), f"GET {STATUS_PATH}")
+            return self.upload_api.media(command, self._upload(command))
         except TwitterRejectedError as e:
             raise _status_error(media_id, e, uploaded_at) from None
 
@@ -291,14 +315,14 @@ class TwitterHook(BaseHook):
         """:meth:`get_upload_status` for the triggerer's event loop: the same retries, errors and mapping, sent
         through the event loop's shared client with the connection's settings read without blocking."""
         (media_id,) = check_media_ids([media_id])
-        params = {"command": "STATUS", "media_id": media_id}
         settings = await self._async_settings()
+        command = settings.upload_api.status(media_id)
         retrying = tenacity.AsyncRetrying(**self._retry_policy())
         try:
             async for attempt in retrying:
                 with attempt:
-                    answer = await self._asend(settings, "GET", STATUS_PATH, params)
-                    return data_of(answer, f"GET {STATUS_PATH}")
+                    answer = await self._asend(settings, command)
+                    return settings.upload_api.media(command, answer)
         except TwitterRejectedError as e:
             raise _status_error(media_id, e, None) from None
         except TwitterApiError as e:
@@ -316,18 +340,20 @@ class TwitterHook(BaseHook):
         extra = await get_async_extra_dejson(conn)
         # In a thread: registering the secrets with Airflow's masker is a blocking call to its supervisor.
         credentials = await asyncio.to_thread(credentials_from_connection, conn, extra)
-        settings = _AsyncSettings(credentials, api_base_url(conn.host, conn.port), extra, time.time())
+        api = upload_api_for(conn.host, conn.port, extra)
+        settings = _AsyncSettings(credentials, api_base_url(conn.host, conn.port), api, extra, time.time())
         _ASYNC_SETTINGS[self.twitter_conn_id] = settings
         return settings
 
-    async def _asend(self, settings: _AsyncSettings, method: str, path: str, params: dict[str, str]) -> dict[str, Any]:
-        """One signed attempt of a body-less request, sent once more after a 401 if the credentials have a newer
-        token (another process rotated it); any failure becomes a ``TwitterApiError``."""
-        endpoint = f"{method} {path}"
+    async def _asend(self, settings: _AsyncSettings, command: UploadRequest) -> dict[str, Any]:
+        """One signed attempt of a body-less upload command (STATUS), sent once more after a 401 if the credentials
+        have a newer token (another process rotated it); any failure becomes a ``TwitterApiError``."""
+        method, endpoint = command.method, command.endpoint
         client = await async_client()
         timeout = request_timeout(self._timeout, settings.extra)
+        url = settings.upload_api.base_url + command.path
         request = client.build_request(
-            method, settings.base_url + path, params=params, headers={"User-Agent": USER_AGENT}, timeout=timeout
+            method, url, params=command.params, headers={"User-Agent": USER_AGENT}, timeout=timeout
         )
         request.headers["Authorization"] = await settings.credentials.aauthorization_header(method, str(request.url))
         try:
@@ -338,7 +364,9 @@ class TwitterHook(BaseHook):
                 response = await client.send(request)
         except httpx.HTTPError as e:
             raise TwitterApiError(endpoint=endpoint, http_status=None, title=type(e).__name__) from None
-        return read_answer(endpoint, response.status_code, response.reason_phrase, response.headers, response.content)
+        return settings.upload_api.read(
+            command, response.status_code, response.reason_phrase, response.headers, response.content
+        )
 
     def create_media_metadata(self, media_id: str, alt_text: str) -> None:
         (media_id,) = check_media_ids([media_id])

@@ -170,8 +170,9 @@ def test_unknown_routes_answer_json_problems(x: XClient) -> None:
 
 def test_post_options_are_kept_and_replies_need_a_visible_post(x: XClient) -> None:
     """The body's other fields (reply_settings, labels, reply) are kept for tests to read; a reply to a post the
-    emulator does not know is X's 403 (plhery/node-twitter-api-v2#366)."""
-    first = x.tweet("first").json()["data"]["id"]
+    emulator does not know is X's 403 (plhery/node-twitter-api-v2#366). The first post mentions the user, which
+    summons it (X's reply rule since 2026-02-23, tests/emulator/test_replies.py)."""
+    first = x.tweet("first, over to @emulator").json()["data"]["id"]
     body = {
         "text": "second",
         "reply_settings": "following",

@@ -87,6 +87,19 @@ def with_connection(**changes: Any) -> Callable[[Env], None]:
     return run
 
 
+def with_upload_connection(run: Callable[[Env], None], **changes: Any) -> Callable[[Env], None]:
+    """``run`` (an upload or a wait) with the connection changed: its upload API is read before the first request."""
+
+    def changed(env: Env) -> None:
+        env.connection(**changes)
+        run(env)
+
+    return changed
+
+
+OAUTH2 = {"auth_type": "oauth2", "client_id": "unit-client", "refresh_token": "unit-seed-token-Rt42"}
+
+
 def unreadable(env: Env) -> None:
     path = env.file("locked.png", PNG)
     real_open = builtins.open
@@ -383,6 +396,21 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
         with_connection(host="https://user:hunter2@proxy.example"),
     ),
     ("host with a bad port", "its port is not a number from 1 to 65535", with_connection(host="http://127.0.0.1:80a")),
+    (
+        "upload_api unknown",
+        "The connection's extra 'upload_api' is 'v1'; use 'v2'",
+        with_upload_connection(upload, extra={"upload_api": "v1"}),
+    ),
+    (
+        "upload_api v1.1 with OAuth 2.0, upload",
+        "X's v1.1 upload takes no OAuth 2.0 user token",
+        with_upload_connection(upload, extra={**OAUTH2, "upload_api": "v1.1"}),
+    ),
+    (
+        "upload_api v1.1 with OAuth 2.0, sensor",
+        "X's v1.1 upload takes no OAuth 2.0 user token",
+        with_upload_connection(sense, extra={**OAUTH2, "upload_api": "v1.1"}),
+    ),
     (
         "host with a query",
         "it has a query (?...) or fragment (#...)",
