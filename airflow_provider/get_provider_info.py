@@ -31,7 +31,11 @@ def get_provider_info() -> dict[str, Any]:
         "operators": [
             {
                 "integration-name": "Twitter / X",
-                "python-modules": ["airflow_provider.operators.media", "airflow_provider.operators.tweet"],
+                "python-modules": [
+                    "airflow_provider.operators.media",
+                    "airflow_provider.operators.tweet",
+                    "airflow_provider.operators.thread",
+                ],
             }
         ],
         "sensors": [{"integration-name": "Twitter / X", "python-modules": ["airflow_provider.sensors.media"]}],

@@ -9,7 +9,7 @@ from __future__ import annotations
 import asyncio
 import io
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from concurrent.futures import ALL_COMPLETED, FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from dataclasses import dataclass
 from datetime import datetime
@@ -473,23 +473,14 @@ class TwitterHook(BaseHook):
         reads a post with media back with a ``https://t.co/...`` link appended). The timeline is read page by
         page back to when the media were minted (or ``since``), at most 1,000 posts.
         """
-        user_id = self.get_me()["id"]
         wanted = sorted(media_ids)
         oldest = min((minted_at(m) or 0.0 for m in media_ids), default=since or 0.0) - _CLOCK_SLACK_SECS
-        params: dict[str, Any] = {"max_results": 100, "tweet.fields": "created_at,attachments"}
-        for _ in range(_ADOPTION_PAGES):
-            page = self.request("GET", f"/2/users/{user_id}/tweets", params=params)
-            posts = page.get("data") or []
-            for post in posts:
-                keys = (post.get("attachments") or {}).get("media_keys") or []
-                if sorted(k.rsplit("_", 1)[-1] for k in keys) != wanted:
-                    continue
-                if wanted or (post.get("text") == text and _parse_time(post.get("created_at")) >= oldest):
-                    return post
-            next_token = (page.get("meta") or {}).get("next_token")
-            if not next_token or not posts or _parse_time(posts[-1].get("created_at")) < oldest:
-                return None
-            params["pagination_token"] = next_token
+        for post in self._own_timeline(oldest, "created_at,attachments"):
+            keys = (post.get("attachments") or {}).get("media_keys") or []
+            if sorted(k.rsplit("_", 1)[-1] for k in keys) != wanted:
+                continue
+            if wanted or (post.get("text") == text and _parse_time(post.get("created_at")) >= oldest):
+                return post
         return None
 
     # -- composite --------------------------------------------------------------------------------------
@@ -577,6 +568,29 @@ class TwitterHook(BaseHook):
                 continue
             progress.add(len(chunk))
         return refused
+
+    # -- threads ----------------------------------------------------------------------------------------
+
+    def own_posts_since(self, since: float) -> list[dict[str, Any]]:
+        """The account's posts made since ``since`` (epoch seconds), newest first, with their media and the post each
+        replies to (``referenced_tweets``): what a retried thread needs to find the items an earlier try posted."""
+        oldest = since - _CLOCK_SLACK_SECS
+        fields = "created_at,attachments,referenced_tweets"
+        return [post for post in self._own_timeline(oldest, fields) if _parse_time(post.get("created_at")) >= oldest]
+
+    def _own_timeline(self, oldest: float, fields: str) -> Iterator[dict[str, Any]]:
+        """The account's posts, newest first, read page by page (``GET /2/users/{id}/tweets``) until a page reaches
+        back past ``oldest`` (epoch seconds), at most 1,000 posts."""
+        user_id = self.get_me()["id"]
+        params: dict[str, Any] = {"max_results": 100, "tweet.fields": fields}
+        for _ in range(_ADOPTION_PAGES):
+            page = self.request("GET", f"/2/users/{user_id}/tweets", params=params)
+            posts = page.get("data") or []
+            yield from posts
+            next_token = (page.get("meta") or {}).get("next_token")
+            if not next_token or not posts or _parse_time(posts[-1].get("created_at")) < oldest:
+                return
+            params["pagination_token"] = next_token
 
 
 _CLOCK_SLACK_SECS = 10.0
