@@ -90,6 +90,13 @@ def get_provider_info() -> dict[str, Any]:
                         "timeout wins.",
                         "schema": {"type": ["number", "null"], "exclusiveMinimum": 0},
                     },
+                    "upload_api": {
+                        "label": "Upload API",
+                        "description": "v2 (default): X's /2/media/upload endpoints. v1.1: "
+                        "upload.twitter.com/1.1/media/upload.json, for accounts still on it; OAuth 1.0a only "
+                        "(docs/connection.md).",
+                        "schema": {"type": ["string", "null"], "enum": ["v2", "v1.1", None]},
+                    },
                 },
             }
         ],

@@ -58,6 +58,7 @@ def test_provider_info_names_the_hook() -> None:
         "client_secret": "Client Secret (OAuth 2.0)",
         "refresh_token": "Refresh Token (OAuth 2.0)",
         "timeout": "Timeout (seconds)",
+        "upload_api": "Upload API",
     }
     secrets = ("access_token", "access_token_secret", "client_secret", "refresh_token")
     assert {name for name, f in fields.items() if f["schema"].get("format") == "password"} == set(secrets)
