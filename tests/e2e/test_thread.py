@@ -1,0 +1,65 @@
+"""Threads end to end: ``airflow dags test`` of a CreateThreadOperator against the emulator.
+
+X's reply rule since 2026-02-23 leaves self-replies undocumented, so the emulator refuses them unless started with
+``self_replies``. A user whose app can reply to its own posts (X's later refusal wording says authors may) runs as
+the first and third tests do; the second shows what the operator does where X refuses.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from airflow_provider.emulator import EmulatorServer, Fault
+from airflow_provider.emulator.errors import REPLY_NOT_SUMMONED
+from tests.e2e.dag_runs import emulator_config, run_dag
+
+pytestmark = pytest.mark.e2e
+
+THREAD = "example_twitter_thread"
+
+
+def parents(posts: list[dict[str, object]]) -> list[object]:
+    return [post["options"].get("reply", {}).get("in_reply_to_tweet_id") for post in posts]  # type: ignore[attr-defined]
+
+
+def test_example_thread_is_a_chain_of_replies(airflow_env: dict[str, str]) -> None:
+    with EmulatorServer(emulator_config(self_replies=True)) as emulator:
+        run = run_dag(airflow_env, emulator, THREAD)
+
+    assert run.state == "success", run.output[-3000:]
+    first, second, third = run.posts
+    assert parents(run.posts) == [None, first["id"], second["id"]]
+    assert len(first["media_ids"]) == 1 and second["media_ids"] == third["media_ids"] == []
+    assert json.loads(run.xcom["post_thread"]) == [first["id"], second["id"], third["id"]]
+
+
+def test_refused_reply_fails_naming_the_posted_items(airflow_env: dict[str, str], emulator: EmulatorServer) -> None:
+    """The emulator's default, the stricter reading of X's rule: X refuses the first reply. The task fails at once
+    (a refusal is not retried), naming item 1 and its link, the items not posted, and what to do."""
+    run = run_dag(airflow_env, emulator, THREAD)
+
+    assert run.task_states["post_thread"] == "failed"
+    (first,) = run.posts
+    assert REPLY_NOT_SUMMONED in run.output
+    assert f"Posted: item 1 https://x.com/i/web/status/{first['id']}. Not posted: items 2 to 3." in run.output
+    assert "post the rest by hand as replies to" in run.output
+    assert len(run.calls("POST", "/2/tweets")) == 2  # item 1, then the refused reply, tried once
+
+
+def test_retry_resumes_after_the_items_an_earlier_try_posted(airflow_env: dict[str, str]) -> None:
+    """Item 2 is posted but its answer lost; the task gives up (max_attempts 1) and is retried. The retry reads the
+    account's posts, finds items 1 and 2, and posts 3 and 4 only, 3 as the reply to item 2."""
+    lost = Fault.from_json({"endpoint": "tweets", "calls": [2], "kind": "lost_answer", "then_status": 503})
+    with EmulatorServer(emulator_config(self_replies=True, faults=(lost,))) as emulator:
+        run = run_dag(airflow_env, emulator, "e2e_thread_retry", dags_folder=Path(__file__).parent / "dags")
+
+    assert run.state == "success", run.output[-3000:]
+    assert [post["text"] for post in run.posts] == [f"Part {n} of the story (Dec 5)" for n in range(1, 5)]
+    ids = [post["id"] for post in run.posts]
+    assert parents(run.posts) == [None, *ids[:3]]
+    assert len(run.calls("POST", "/2/tweets")) == 4  # one per item: none twice
+    assert len(run.calls("GET", "/2/users/1000000000000000001/tweets")) == 1  # read once, by the retry
+    assert json.loads(run.xcom["post_thread"]) == ids
