@@ -1,9 +1,22 @@
 """v1.1 chunked upload (``/1.1/media/upload.json``), a thin adapter over the same state as v2.
 
-Kept for clients such as tweepy 4.x ``API.chunked_upload``: same rules, v1.1 shapes (INIT 202, APPEND 204 with
-an empty body, integer ``media_id`` plus ``media_id_string``, errors as ``{"request", "error"}``, STATUS of media
-without processing 404 as plhery/node-twitter-api-v2#336 saw, and a rate-limited 429 as
-``{"errors": [{"code": 88, "message": "Rate limit exceeded"}]}``, DOCS fundamentals/rate-limits.mdx).
+Kept for accounts still on it (the provider's ``upload_api: v1.1``) and clients such as tweepy 4.x
+``API.chunked_upload``: same rules, v1.1 shapes, each from X's v1 reference pages (post-media-upload-init, -append,
+-finalize, get-media-upload-status) or an observed answer:
+
+- INIT 202 (drswork/go-twitter#16) with an integer ``media_id`` beside ``media_id_string``; ``media_key`` only when
+  INIT named a ``media_category`` (sferik/twitter-ruby#1025; twitter/twurl#73 shows an answer without);
+- APPEND 204 with an empty body ("HTTP 2XX will be returned with an empty response body"; twython PR #396);
+- STATUS a GET with URL parameters ("It should be a HTTP GET request with url params"), by ``media_id`` or
+  ``media_key``, whose answer carries ``media_key`` only when asked by it;
+- STATUS of media without processing (images, as plhery/node-twitter-api-v2#336 saw; unknown, expired or not
+  finalized ids, the stricter reading, as drswork/go-twitter#16 saw before FINALIZE): 404
+  ``{"errors": [{"code": 34, "message": "Sorry, that page does not exist"}]}``;
+- other refusals 400 ``{"request": "/1.1/media/upload.json", "error": ...}`` (toofusan/Twity#14,
+  python-twitter-tools/twitter#403, abraham/twitteroauth#467);
+- a failed signature 401 ``{"errors": [{"code": 32, "message": "Could not authenticate you."}]}`` (pipacs/o2#118,
+  FeedHive/twitter-api-client#55); a rate limit 429 ``{"errors": [{"code": 88, "message": "Rate limit exceeded"}]}``
+  (DOCS fundamentals/rate-limits.mdx).
 """
 
 from __future__ import annotations
@@ -16,7 +29,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from airflow_provider.emulator.context import EmulatorContext
-from airflow_provider.emulator.errors import ApiError, InvalidRequest, MediaNotFound, RateLimited
+from airflow_provider.emulator.errors import ApiError, InvalidRequest, MediaNotFound, RateLimited, Unauthorized
 from airflow_provider.emulator.payload import Payload, form_int, read_payload
 from airflow_provider.emulator.pipeline import answer
 from airflow_provider.emulator.problems import v2_error
@@ -27,19 +40,27 @@ COMMAND_ENDPOINTS = {"INIT": "initialize", "APPEND": "append", "FINALIZE": "fina
 
 
 def _v1_error(exc: ApiError, account_id: str) -> Response:
+    """v1.1's shapes (module docstring); refusals whose v1.1 shape no source shows (OAuth 2.0's 403, billing) keep
+    v2's."""
+    if isinstance(exc, MediaNotFound):
+        return _errors(404, 34, "Sorry, that page does not exist")
     if isinstance(exc, InvalidRequest):
-        return JSONResponse(
-            {"request": UPLOAD_PATH, "error": str(exc)}, status_code=404 if isinstance(exc, MediaNotFound) else 400
-        )
+        return JSONResponse({"request": UPLOAD_PATH, "error": str(exc)}, status_code=400)
+    if isinstance(exc, Unauthorized):
+        return _errors(401, 32, "Could not authenticate you.")
     if isinstance(exc, RateLimited):
-        return JSONResponse(
-            {"errors": [{"code": 88, "message": "Rate limit exceeded"}]}, status_code=429, headers=exc.headers
-        )
+        return _errors(429, 88, "Rate limit exceeded", exc.headers)
     return v2_error(exc, account_id)
 
 
-def _media(view: MediaView, *, initialized: bool = False) -> dict[str, Any]:
-    ids = {"media_id": int(view.id), "media_id_string": view.id, "media_key": view.media_key}
+def _errors(status: int, code: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"errors": [{"code": code, "message": message}]}, status_code=status, headers=headers)
+
+
+def _media(view: MediaView, *, with_key: bool = True, initialized: bool = False) -> dict[str, Any]:
+    ids: dict[str, Any] = {"media_id": int(view.id), "media_id_string": view.id}
+    if with_key:
+        ids["media_key"] = view.media_key
     if initialized:
         return {**ids, "expires_after_secs": view.expires_after_secs}
     return {**ids, **view.details()}
@@ -54,6 +75,18 @@ def _media_id(fields: dict[str, Any]) -> str:
     media_id = fields.get("media_id")
     if not isinstance(media_id, str) or not media_id.isdigit():
         raise InvalidRequest("`media_id` is missing or not numeric.", {"media_id": [media_id]})
+    return media_id
+
+
+def _status_media_id(fields: dict[str, Any]) -> str:
+    """STATUS names its media by ``media_id`` or by ``media_key`` ("Either this or media_key needs to be
+    provided"); a key is ``<type>_<id>``."""
+    key = fields.get("media_key")
+    if "media_id" in fields or not isinstance(key, str):
+        return _media_id(fields)
+    prefix, _, media_id = key.partition("_")
+    if not (prefix.isdigit() and media_id.isdigit()):
+        raise InvalidRequest("`media_key` is not a media key.", {"media_key": [key]})
     return media_id
 
 
@@ -74,12 +107,17 @@ def _run(context: EmulatorContext, request: Request, payload: Payload, command: 
             _category(fields.get("media_category")),
             [owner.strip() for owner in owners.split(",") if owner.strip()],
         )
-        return JSONResponse(_media(view, initialized=True), status_code=202)
+        named = fields.get("media_category") is not None
+        return JSONResponse(_media(view, with_key=named, initialized=True), status_code=202)
     if command == "APPEND":
         state.append(_media_id(fields), form_int(fields.get("segment_index")), payload.segment())
         return Response(status_code=204)
-    view = state.finalize(_media_id(fields)) if command == "FINALIZE" else state.status(_media_id(fields))
-    return JSONResponse(_media(view))
+    if command == "FINALIZE":
+        return JSONResponse(_media(state.finalize(_media_id(fields))))
+    view = state.status(_status_media_id(fields))
+    if "media_key" in fields and fields["media_key"] != view.media_key:
+        raise MediaNotFound(f"Media key {fields['media_key']} is not {view.media_key}.")
+    return JSONResponse(_media(view, with_key="media_key" in fields))
 
 
 def routes(context: EmulatorContext) -> list[Route]:
