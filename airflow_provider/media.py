@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import codecs
 import math
-import os
 import re
-import stat
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
+from contextlib import AbstractContextManager
+from dataclasses import dataclass, field
 from typing import Any, BinaryIO
 
 from airflow_provider.arguments import check_number
 from airflow_provider.exceptions import TwitterInputError
-from airflow_provider.video import video_duration
+from airflow_provider.media_source import LocalFile, MediaSource, media_source
+from airflow_provider.video import read_video_duration
 
 MiB = 1024 * 1024
 MAX_SEGMENT_BYTES = 5 * MiB
@@ -124,13 +124,19 @@ def default_category(media_type: str) -> str:
 
 @dataclass(frozen=True)
 class MediaFile:
-    """A local file checked against X's rules, ready to upload."""
+    """A file checked against X's rules, ready to upload: ``path`` is its local path or its URL, ``source`` where
+    its bytes are read from (a local file at ``path`` when not given)."""
 
     path: str
     size: int
     media_type: str
     media_category: str
     duration: float | None = None  # seconds, for a video whose header tells
+    source: MediaSource | None = field(default=None, repr=False, compare=False)
+
+    def open(self, chunk_size: int) -> AbstractContextManager[BinaryIO]:
+        """The file to upload from, each read of ``chunk_size`` fetching that much and no more."""
+        return (self.source or LocalFile(self.path)).open(block_size=chunk_size)
 
     @property
     def is_video(self) -> bool:
@@ -152,7 +158,7 @@ class MediaFile:
 
 
 def inspect_media_file(
-    path: str,
+    path: Any,
     media_type: str | None = None,
     media_category: str | None = None,
     *,
@@ -160,53 +166,38 @@ def inspect_media_file(
 ) -> MediaFile:
     """Check that ``path`` is a file X would take, inferring type and category when not given.
 
+    ``path`` is a local path, an object storage URL (``s3://bucket/key``) or an ``ObjectStoragePath``. What is
+    checked is read from the file's head, its size from its metadata and a video's duration from its header, so an
+    object in storage is never downloaded to be checked.
+
     A video must last 0.5 s to ``max_video_duration`` s (X's limit, 140 s, for standard accounts: raise it for an
     account X allows longer videos). A video whose duration its header does not tell is left to X to judge.
     """
-    if not isinstance(path, str | os.PathLike) or not str(path).strip():
-        raise TwitterInputError(
-            f"file_path must be the path of a local image or video file, got {type(path).__name__} {path!r}."
-        )
-    path = os.fspath(path)
-    try:
-        info = os.stat(path)
-    except FileNotFoundError:
-        raise TwitterInputError(f"Media file {path!r} does not exist. Check file_path.") from None
-    except OSError as e:
-        raise TwitterInputError(f"Media file {path!r} cannot be read: {e.strerror}.") from None
-    if stat.S_ISDIR(info.st_mode):
-        raise TwitterInputError(f"Media file {path!r} is a directory; file_path must name a file.")
-    if not stat.S_ISREG(info.st_mode):
-        raise TwitterInputError(f"Media file {path!r} is not a regular file; X needs a file of known size.")
-    if info.st_size == 0:
-        raise TwitterInputError(f"Media file {path!r} is empty; there is nothing to upload.")
-    try:
-        with open(path, "rb") as f:
-            head = f.read(SNIFF_BYTES)
-    except OSError as e:
-        raise TwitterInputError(f"Media file {path!r} cannot be read: {e.strerror}.") from None
-    media_type = _content_type(path, head, media_type)
-    media_category = media_category or default_category(media_type)
-    if not isinstance(media_category, str) or media_category not in CATEGORIES:
-        raise TwitterInputError(
-            f"Unknown media_category {media_category!r}. Use one of: {', '.join(CATEGORIES)}, "
-            "or leave it out to infer it from the media type."
-        )
-    types, limit = CATEGORIES[media_category]
-    if media_type not in types:
-        raise TwitterInputError(
-            f"media_category {media_category!r} does not fit media type {media_type!r}; it takes "
-            f"{', '.join(sorted(types))}. Leave media_category out to infer it "
-            f"({default_category(media_type)!r} for this file)."
-        )
-    if info.st_size > limit:
-        raise TwitterInputError(
-            f"Media file {path!r} is {info.st_size / MiB:.1f} MiB; X's limit for {media_category} is "
-            f"{limit // MiB} MiB. Compress or trim it first."
-        )
-    duration = _video_duration(path, max_video_duration) if media_type in VIDEO_TYPES else None
+    source = media_source(path)
+    name, size = source.name, source.checked_size()
+    with source.open(inspecting=True) as f:
+        media_type = _content_type(name, f.read(SNIFF_BYTES), media_type)
+        media_category = media_category or default_category(media_type)
+        if not isinstance(media_category, str) or media_category not in CATEGORIES:
+            raise TwitterInputError(
+                f"Unknown media_category {media_category!r}. Use one of: {', '.join(CATEGORIES)}, "
+                "or leave it out to infer it from the media type."
+            )
+        types, limit = CATEGORIES[media_category]
+        if media_type not in types:
+            raise TwitterInputError(
+                f"media_category {media_category!r} does not fit media type {media_type!r}; it takes "
+                f"{', '.join(sorted(types))}. Leave media_category out to infer it "
+                f"({default_category(media_type)!r} for this file)."
+            )
+        if size > limit:
+            raise TwitterInputError(
+                f"Media file {name!r} is {size / MiB:.1f} MiB; X's limit for {media_category} is "
+                f"{limit // MiB} MiB. Compress or trim it first."
+            )
+        duration = _video_duration(name, f, size, max_video_duration) if media_type in VIDEO_TYPES else None
     return MediaFile(
-        path=path, size=info.st_size, media_type=media_type, media_category=media_category, duration=duration
+        path=name, size=size, media_type=media_type, media_category=media_category, duration=duration, source=source
     )
 
 
@@ -236,12 +227,9 @@ def _content_type(path: str, head: bytes, media_type: str | None) -> str:
     return given or found
 
 
-def _video_duration(path: str, max_seconds: float) -> float | None:
+def _video_duration(path: str, f: BinaryIO, size: int, max_seconds: float) -> float | None:
     """The video's duration when its header tells; refuse one X would fail in processing, after the whole upload."""
-    try:
-        duration = video_duration(path)
-    except OSError as e:
-        raise TwitterInputError(f"Media file {path!r} cannot be read: {e.strerror}.") from None
+    duration = read_video_duration(f, size)
     if duration is not None and not MIN_VIDEO_SECONDS <= duration <= max_seconds:
         raise TwitterInputError(
             f"Video {path!r} lasts {duration:.2f} s; X takes videos of {MIN_VIDEO_SECONDS} to {max_seconds:g} s. "
@@ -255,9 +243,12 @@ def _video_duration(path: str, max_seconds: float) -> float | None:
 
 
 def iter_chunks(f: BinaryIO, chunk_size: int) -> Iterator[tuple[int, bytes]]:
-    """Yield ``(segment_index, bytes)``, holding one chunk in memory at a time."""
+    """Yield ``(segment_index, bytes)``, holding one chunk in memory at a time. Every chunk but the last is
+    ``chunk_size`` long, as the segment count promised X, even from a file whose reads may return less."""
     index = 0
     while chunk := f.read(chunk_size):
+        while len(chunk) < chunk_size and (more := f.read(chunk_size - len(chunk))):
+            chunk += more
         yield index, chunk
         index += 1
 

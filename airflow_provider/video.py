@@ -1,5 +1,8 @@
 """A video's duration from its MP4 / QuickTime header, read without decoding and without reading the file whole.
 
+It needs only a seekable file and its size: a local file, or an object in storage opened through fsspec, where
+each box header read is a small ranged read and the media data between is skipped, never fetched.
+
 Both formats are a sequence of boxes (ISO/IEC 14496-12 section 4.2; QuickTime calls them atoms): a 32-bit size,
 a 4-character type, and a 64-bit size after the type when the 32-bit one is 1 (0 means "to the end of the file").
 The movie header ``moov/mvhd`` holds a timescale (units per second) and the duration in those units (section 8.2.2).
@@ -17,19 +20,24 @@ _UNKNOWN_DURATION = (0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF)  # all ones: "duration cann
 
 
 def video_duration(path: str | os.PathLike[str]) -> float | None:
-    """Seconds of video per ``moov/mvhd``, or None when the file has no readable movie header.
+    """:func:`read_video_duration` of a local file."""
+    with open(path, "rb") as f:
+        return read_video_duration(f, os.fstat(f.fileno()).st_size)
+
+
+def read_video_duration(f: BinaryIO, size: int) -> float | None:
+    """Seconds of video per ``moov/mvhd`` in the seekable file ``f`` of ``size`` bytes, or None when it has no
+    readable movie header. Reads the box headers on the way to ``mvhd`` and 32 bytes of it, nothing else.
 
     None also for a duration of 0 or all ones: a fragmented MP4 leaves it so and keeps the length in its
     fragments, so it is not a zero-length video.
     """
-    with open(path, "rb") as f:
-        size = os.fstat(f.fileno()).st_size
-        moov = _find_box(f, b"moov", 0, size)
-        mvhd = moov and _find_box(f, b"mvhd", *moov)
-        if not mvhd:
-            return None
-        start, end = mvhd
-        header = f.read(min(end - start, 32))
+    moov = _find_box(f, b"moov", 0, size)
+    mvhd = moov and _find_box(f, b"mvhd", *moov)
+    if not mvhd:
+        return None
+    start, end = mvhd
+    header = f.read(min(end - start, 32))
     if len(header) < 4:
         return None
     if header[0] == 1 and len(header) >= 32:

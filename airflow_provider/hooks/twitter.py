@@ -512,7 +512,7 @@ class TwitterHook(BaseHook):
         media_id = str(init["id"])
         progress = UploadProgress(self.log, media_id=media_id, total_bytes=media.size)
         width = parallel_segments
-        with open(media.path, "rb") as f, ThreadPoolExecutor(parallel_segments, "x-append") as pool:
+        with media.open(chunk_size) as f, ThreadPoolExecutor(parallel_segments, "x-append") as pool:
             in_flight: dict[Future[None], tuple[int, bytes]] = {}
             for index, chunk in iter_chunks(f, chunk_size):
                 while len(in_flight) >= width:

@@ -1,4 +1,4 @@
-"""Upload a local image or video to X, streamed in chunks."""
+"""Upload an image or video to X from a local path or object storage, streamed in chunks."""
 
 from __future__ import annotations
 
@@ -22,7 +22,9 @@ from airflow_provider.media import (
 from airflow_provider.uploaded_media import UploadedMedia
 
 if TYPE_CHECKING:
-    from airflow.providers.common.compat.sdk import Context
+    import os
+
+    from airflow.providers.common.compat.sdk import Context, ObjectStoragePath
 
 
 class MediaUploadOperator(TwitterHookMixin, BaseOperator):
@@ -34,7 +36,9 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
     text) is checked before the first request. Videos and GIFs are then processed by X: follow this task
     with :class:`~airflow_provider.sensors.media.MediaProcessingSensor` before posting.
 
-    :param file_path: Local path of the file to upload. (templated)
+    :param file_path: The file to upload: a local path, an object storage URL (``s3://bucket/key``,
+        ``s3://aws_conn@bucket/key`` with a connection, ``gs://...``, ``file://...``) or an ``ObjectStoragePath``,
+        read through Airflow's object storage in ranged reads, never downloaded whole. (templated)
     :param media_type: MIME type; read from the file's content when omitted. When given, the content must agree
         (between ``video/mp4`` and ``video/quicktime``, one container, it chooses). (templated)
     :param media_category: X's category (``tweet_image``, ``tweet_gif``, ``tweet_video``, ...); inferred
@@ -61,7 +65,7 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
     def __init__(
         self,
         *,
-        file_path: str,
+        file_path: str | os.PathLike[str] | ObjectStoragePath,
         media_type: str | None = None,
         media_category: str | None = None,
         alt_text: str | None = None,

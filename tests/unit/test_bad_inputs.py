@@ -10,6 +10,7 @@ import builtins
 import json
 import os
 import re
+import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from airflow_provider.sensors.media import MediaProcessingSensor
 from airflow_provider.triggers.media import MediaProcessingTrigger
 from tests.unit.fake_x import FakeX
 from tests.unit.mp4 import mp4
+from tests.unit.object_storage import attach_memory
 from tests.unit.task_context import task_context
 
 DOCS = Path(__file__).resolve().parents[2] / "docs" / "errors.md"
@@ -119,6 +121,28 @@ def fifo(env: Env) -> None:
     upload(env, file_path=str(path))
 
 
+def in_memory(env: Env, key: str, data: bytes | None = None) -> str:
+    """The ``memory://`` URL of ``key`` in fsspec's memory filesystem, attached to Airflow's object storage, under a
+    folder of this test's own; the object holds ``data`` when given."""
+    path, fs = f"/{env.tmp_path.name}/{key}", attach_memory()
+    if data is not None:
+        fs.pipe_file(path, data)
+    return f"memory:/{path}"
+
+
+def object_prefix(env: Env) -> None:
+    in_memory(env, "clips/a.png", PNG)
+    upload(env, file_path=in_memory(env, "clips"))
+
+
+def s3_without_s3fs(env: Env) -> None:
+    """The Amazon provider registers s3:// but imports s3fs to read it; a connection id of its own makes Airflow
+    build the filesystem anew rather than reuse one it attached before."""
+    env.monkeypatch.setitem(sys.modules, "s3fs", None)
+    upload(env, file_path=f"s3://{env.tmp_path.name[-20:]}@bucket/clip.mp4")
+
+
+UPLOADED = {"media_id": "1234", "processing": False, "uploaded_at": 1.0e9}
 UPLOADED = {"media_id": "1234", "processing": False, "uploaded_at": 1.0e9}
 # (case id, fragment of the message, the bad input)
 CASES: list[tuple[str, str, Callable[[Env], object]]] = [
@@ -133,6 +157,112 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
     ("directory", "is a directory; file_path must name a file.", lambda e: upload(e, file_path=str(e.tmp_path))),
     ("FIFO", "is not a regular file; X needs a file of known size.", fifo),
     ("empty file", "is empty; there is nothing to upload.", lambda e: upload(e, file_path=e.file("e.mp4", b""))),
+    # -- media from object storage ----------------------------------------------------------------------------------
+    (
+        "object missing",
+        "does not exist: no such object. Check file_path",
+        lambda e: upload(e, file_path=in_memory(e, "no.mp4")),
+    ),
+    (
+        "object storage prefix",
+        "is a directory, or a prefix with objects under it; file_path must name one",
+        object_prefix,
+    ),
+    (
+        "file:// directory",
+        "is a directory, or a prefix with objects under it; file_path must name one",
+        lambda e: upload(e, file_path=e.tmp_path.as_uri()),
+    ),
+    (
+        "empty object",
+        "is empty; there is nothing to upload.",
+        lambda e: upload(e, file_path=in_memory(e, "e.mp4", b"")),
+    ),
+    (
+        "scheme no provider brings",
+        "Use a scheme a provider brings, such as s3:// (apache-airflow-providers-amazon[s3fs])",
+        lambda e: upload(e, file_path="xyz://bucket/clip.mp4"),
+    ),
+    (
+        "scheme of a provider not installed",
+        "Install apache-airflow-providers-google where the task runs",
+        lambda e: upload(e, file_path="gs://bucket/clip.mp4"),
+    ),
+    (
+        "provider installed without its filesystem library",
+        "the filesystem library it needs is not installed",
+        s3_without_s3fs,
+    ),
+    ("unreadable file", "cannot be read: Permission denied.", unreadable),
+    (
+        "text named .mp4",
+        "is text by its content, whatever its name says",
+        lambda e: upload(e, file_path=e.file("clip.mp4", b"just some notes\n" * 40)),
+    ),
+    (
+        "text named .png",
+        "is text by its content, whatever its name says",
+        lambda e: upload(e, file_path=e.file("photo.png", "caf\u00e9 notes\r\n".encode() * 40)),
+    ),
+    (
+        "binary that is no known media",
+        "has content that matches no media type X accepts, whatever its name says",
+        lambda e: upload(e, file_path=e.file("clip.mp4", bytes(range(256)) * 2)),
+    ),
+    (
+        "PDF named .png",
+        "is a PDF document (application/pdf) by its content",
+        lambda e: upload(e, file_path=e.file("a.png", b"%PDF-1.7\n" + b"\0" * 100)),
+    ),
+    (
+        "HEIC photo named .mp4",
+        "is a HEIC image (image/heic) by its content",
+        lambda e: upload(e, file_path=e.file("a.mp4", b"\0\0\0\x18ftypheic" + b"\0" * 100)),
+    ),
+    (
+        "BMP",
+        "is a BMP image (image/bmp) by its content",
+        lambda e: upload(e, file_path=e.file("a.bmp", b"BM\x36\0\0\0\0\0\0\0" + b"\0" * 100)),
+    ),
+    (
+        "media_type contradicting the content",
+        "media_type says 'image/gif', but the content of",
+        lambda e: upload(e, media_type="image/gif"),
+    ),
+    (
+        "media_type given for content that is no media",
+        "media_type says 'video/mp4', but media file",
+        lambda e: upload(e, file_path=e.file("a.mp4", b"hello\n" * 50), media_type="video/mp4"),
+    ),
+    (
+        "media_type X does not take",
+        "is not one X accepts in a Post. Accepted:",
+        lambda e: upload(e, media_type="application/pdf"),
+    ),
+    ("media_type not a string", "media_type must be a MIME type string", lambda e: upload(e, media_type=5)),
+    (
+        "unknown media_category",
+        "Unknown media_category 'tweet_audio'",
+        lambda e: upload(e, media_category="tweet_audio"),
+    ),
+    (
+        "media_category not fitting the type",
+        "media_category 'tweet_gif' does not fit media type 'image/png'",
+        lambda e: upload(e, media_category="tweet_gif"),
+    ),
+    (
+        "image over 5 MiB",
+        "X's limit for tweet_image is 5 MiB. Compress or trim it first.",
+        lambda e: upload(e, file_path=e.file("big.png", PNG, 5 * MiB + 1)),
+    ),
+    (
+        "video over 140 s",
+        "X takes videos of 0.5 to 140 s",
+        lambda e: upload(e, file_path=e.file("long.mp4", mp4(149.0))),
+    ),
+    ("video under 0.5 s", "X takes videos of 0.5 to 140 s", lambda e: upload(e, file_path=e.file("s.mp4", mp4(0.4)))),
+    ("alt_text over 1000 characters", "X allows at most 1000. Shorten it.", lambda e: upload(e, alt_text="a" * 1001)),
+    ("alt_text not a string", "alt_text must be a string", lambda e: upload(e, alt_text=["a photo"])),
     ("unreadable file", "cannot be read: Permission denied.", unreadable),
     (
         "text named .mp4",

@@ -1,0 +1,159 @@
+"""Media from object storage: checked from its head, info and header, and uploaded in ranged reads of one chunk each,
+through Airflow's object storage layer (``file://``, fsspec's memory filesystem, and a store that records its reads).
+
+Refused inputs (missing object, directory, empty object, unknown scheme) are in test_bad_inputs.py with the others.
+"""
+
+from __future__ import annotations
+
+import struct
+from collections.abc import Iterator
+from pathlib import Path
+
+import fsspec
+import pytest
+from airflow.providers.common.compat.sdk import ObjectStoragePath
+
+from airflow_provider.exceptions import TwitterInputError
+from airflow_provider.hooks.twitter import TwitterHook
+from airflow_provider.media import MiB, inspect_media_file
+from tests.unit.fake_x import FakeX
+from tests.unit.hooks.test_twitter import segment_of
+from tests.unit.mp4 import FTYP_BOX, box, mp4, mvhd
+from tests.unit.object_storage import VirtualStore, attach_memory, attach_virtual_store
+
+SAMPLES = Path(__file__).resolve().parents[2] / "dags" / "media"
+PNG = (SAMPLES / "sample.png").read_bytes()
+
+
+@pytest.fixture
+def memory() -> Iterator[fsspec.AbstractFileSystem]:
+    fs = attach_memory()
+    yield fs
+    if fs.exists("/media"):
+        fs.rm("/media", recursive=True)
+
+
+@pytest.fixture
+def store() -> tuple[VirtualStore, str]:
+    return attach_virtual_store()
+
+
+@pytest.fixture
+def hook(twitter_conn: dict[str, object]) -> TwitterHook:
+    return TwitterHook(backoff_initial=0, backoff_max=0)
+
+
+def long_video(size: int, seconds: float) -> dict[int, bytes]:
+    """A video that is not fast-started: ``ftyp``, then ``mdat`` with a 64-bit size up to the end, where ``moov``
+    tells the duration. Only these runs are bytes; the media data is zeros, never held."""
+    moov = box(b"moov", mvhd(1000, round(seconds * 1000)))
+    mdat = struct.pack(">I4sQ", 1, b"mdat", size - len(FTYP_BOX) - len(moov))
+    return {0: FTYP_BOX + mdat, size - len(moov): moov}
+
+
+def test_file_url_is_checked_as_the_file_itself() -> None:
+    url = (SAMPLES / "sample.mp4").as_uri()
+    media = inspect_media_file(url)
+    assert (media.path, media.media_type, media.media_category) == (url, "video/mp4", "tweet_video")
+    assert media.size == (SAMPLES / "sample.mp4").stat().st_size
+    assert media.duration == pytest.approx(3.0)
+
+
+def test_object_storage_path_and_url_of_the_same_object(memory: fsspec.AbstractFileSystem) -> None:
+    memory.pipe_file("/media/photo.bin", PNG)  # the name says nothing: the content does
+    for file_path in (ObjectStoragePath("memory://media/photo.bin"), "memory://media/photo.bin"):
+        media = inspect_media_file(file_path)
+        assert (media.media_type, media.media_category, media.size) == ("image/png", "tweet_image", len(PNG))
+        assert media.path == "memory://media/photo.bin"
+
+
+def test_video_duration_is_read_from_an_object(memory: fsspec.AbstractFileSystem) -> None:
+    memory.pipe_file("/media/clip.mp4", mp4(12.5))
+    assert inspect_media_file("memory://media/clip.mp4").duration == 12.5
+
+
+def test_a_large_video_is_checked_from_its_head_and_header_only(store: tuple[VirtualStore, str]) -> None:
+    """300 MiB with its movie header at the end: type, size and duration cost two small ranged reads."""
+    fs, conn_id = store
+    size = 300 * MiB
+    fs.put_object("media/long.mp4", size, long_video(size, 138.5))
+
+    media = inspect_media_file(f"virtual://{conn_id}@media/long.mp4")
+
+    assert (media.size, media.media_type, media.duration) == (size, "video/mp4", 138.5)
+    assert len(fs.fetches) == 2
+    assert sum(end - start for start, end in fs.fetches) < 128 * 1024
+    assert fs.fetches[-1][1] == size  # the header at the end, reached by seeking past the media data
+
+
+def test_a_video_too_long_is_refused_from_its_header(store: tuple[VirtualStore, str]) -> None:
+    fs, conn_id = store
+    fs.put_object("media/long.mp4", 300 * MiB, long_video(300 * MiB, 149.0))
+    with pytest.raises(TwitterInputError, match=r"lasts 149.00 s; X takes videos of 0.5 to 140 s"):
+        inspect_media_file(f"virtual://{conn_id}@media/long.mp4")
+    assert sum(end - start for start, end in fs.fetches) < 128 * 1024
+
+
+def script_upload(fake_x: FakeX, *append_replies: tuple[int, object]) -> None:
+    fake_x.on("POST", "/2/media/upload/initialize", (200, {"data": {"id": "77"}}))
+    fake_x.on("POST", "/2/media/upload/77/append", *(append_replies or [(200, {})]))
+    fake_x.on("POST", "/2/media/upload/77/finalize", (200, {"data": {"id": "77"}}))
+
+
+def uploaded(fake_x: FakeX) -> dict[int, bytes]:
+    return dict(segment_of(r) for r in fake_x.sent("POST", "/2/media/upload/77/append"))
+
+
+@pytest.mark.parametrize("parallel", [1, 3])
+def test_upload_reads_each_chunk_once_in_a_ranged_read_of_that_chunk(
+    hook: TwitterHook, fake_x: FakeX, store: tuple[VirtualStore, str], parallel: int
+) -> None:
+    """No read-ahead and no whole download: every fetch during the upload is one chunk, each fetched once."""
+    fs, conn_id = store
+    size, chunk = 9 * MiB + 123, MiB
+    fs.put_object("media/clip.mp4", size, {**long_video(size, 10.0), 4 * MiB: b"middle", 9 * MiB: b"tail"})
+    media = inspect_media_file(f"virtual://{conn_id}@media/clip.mp4")
+    fs.fetches.clear()
+    script_upload(fake_x)
+
+    hook.upload_media(media, chunk_size=chunk, parallel_segments=parallel)
+
+    assert fs.fetches == [(i * chunk, (i + 1) * chunk) for i in range(10)]  # the last one ends at the object's end
+    segments = uploaded(fake_x)
+    assert b"".join(segments[i] for i in range(10)) == fs.content("media/clip.mp4")
+
+
+@pytest.mark.parametrize("parallel", [1, 3])
+def test_a_retried_append_sends_the_same_segment_again_without_reading_it_again(
+    hook: TwitterHook, fake_x: FakeX, store: tuple[VirtualStore, str], parallel: int
+) -> None:
+    fs, conn_id = store
+    size, chunk = 5 * MiB, MiB
+    runs = {i * chunk: bytes([i + 1]) * 1000 for i in range(5)}  # each segment starts differently
+    fs.put_object("media/clip.mp4", size, {**runs, **long_video(size, 10.0)})
+    media = inspect_media_file(f"virtual://{conn_id}@media/clip.mp4")
+    fs.fetches.clear()
+    script_upload(fake_x, (200, {}), (503, {"title": "Service Unavailable"}), (200, {}))
+
+    hook.upload_media(media, chunk_size=chunk, parallel_segments=parallel)
+
+    sent = [segment_of(r) for r in fake_x.sent("POST", "/2/media/upload/77/append")]
+    assert len(sent) == 6  # 5 segments, one of them twice
+    retried = [index for index, _ in sent if [i for i, _ in sent].count(index) == 2]
+    assert len(set(retried)) == 1 and len({data for index, data in sent if index == retried[0]}) == 1
+    assert b"".join(dict(sent)[i] for i in range(5)) == fs.content("media/clip.mp4")
+    assert len(fs.fetches) == 5  # the retry resent the segment held in memory: storage was read once
+
+
+def test_upload_from_the_memory_filesystem(hook: TwitterHook, fake_x: FakeX, memory: fsspec.AbstractFileSystem) -> None:
+    """Through fsspec's own memory filesystem (not a buffered file): the object reaches X whole."""
+    memory.pipe_file("/media/photo.png", PNG)
+    script_upload(fake_x)
+    fake_x.on("POST", "/2/media/metadata", (200, {"data": {}}))
+    media = inspect_media_file(ObjectStoragePath("memory://media/photo.png"))
+
+    hook.upload_media(media, chunk_size=4096, parallel_segments=2, alt_text="Colour bars")
+
+    segments = uploaded(fake_x)
+    assert b"".join(segments[i] for i in sorted(segments)) == PNG
