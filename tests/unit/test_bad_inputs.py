@@ -23,6 +23,7 @@ from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.hooks.twitter import TwitterHook
 from airflow_provider.media import MiB
 from airflow_provider.operators.media import MediaUploadOperator
+from airflow_provider.operators.thread import CreateThreadOperator
 from airflow_provider.operators.tweet import CreateTweetOperator
 from airflow_provider.sensors.media import MediaProcessingSensor
 from airflow_provider.triggers.media import MediaProcessingTrigger
@@ -69,6 +70,10 @@ def upload(env: Env, **kwargs: Any) -> None:
 
 def post(env: Env, **kwargs: Any) -> None:
     CreateTweetOperator(task_id="post", **{"text": "hi", **kwargs}).execute(task_context())
+
+
+def thread(env: Env, **kwargs: Any) -> None:
+    CreateThreadOperator(task_id="thread", **{"items": ["hi"], **kwargs}).execute(task_context())
 
 
 def sense(env: Env, **kwargs: Any) -> None:
@@ -419,6 +424,36 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
         "upload output with a hand-edited time",
         "the upload's output has epoch seconds or null there",
         lambda e: post(e, media_ids=[{**UPLOADED, "uploaded_at": "yesterday"}]),
+    ),
+    # -- a thread ---------------------------------------------------------------------------------------------------
+    ("thread items a string", "items must be a non-empty list of posts", lambda e: thread(e, items="hello")),
+    ("thread items empty", "items must be a non-empty list of posts", lambda e: thread(e, items=[])),
+    (
+        "thread item a number",
+        "Thread item 2 must be a dict with 'text' and/or 'media_ids', or a string",
+        lambda e: thread(e, items=["a", 5]),
+    ),
+    (
+        "thread item with an unknown key",
+        "Thread item 1 has unknown key(s) 'media'",
+        lambda e: thread(e, items=[{"text": "a", "media": ["1"]}]),
+    ),
+    (
+        "thread item over 280",
+        "Thread item 2: The post text is 281 characters as X counts them",
+        lambda e: thread(e, items=["a", "b" * 281]),
+    ),
+    (
+        "thread item with five media",
+        "Thread item 1: 5 media ids given; a post carries at most 4.",
+        lambda e: thread(e, items=[{"media_ids": ["1", "2", "3", "4", "5"]}]),
+    ),
+    ("thread item text a number", "Thread item 1: text must be a string", lambda e: thread(e, items=[{"text": 5}])),
+    ("thread item empty", "has neither text nor media_ids", lambda e: thread(e, items=[{"text": " "}])),
+    (
+        "thread items repeated",
+        "have the same text and media; X refuses the second as duplicate content",
+        lambda e: thread(e, items=["a", "b", "a"]),
     ),
     # -- the sensor -------------------------------------------------------------------------------------------------
     (
