@@ -35,6 +35,7 @@ def get_provider_info() -> dict[str, Any]:
                     "airflow_provider.operators.media",
                     "airflow_provider.operators.tweet",
                     "airflow_provider.operators.thread",
+                    "airflow_provider.operators.subtitles",
                 ],
             }
         ],

@@ -40,10 +40,12 @@ from airflow_provider.media import (
     check_media_ids,
     iter_chunks,
 )
+from airflow_provider.media_metadata import MediaMetadata
 from airflow_provider.post_options import PostOptions
 from airflow_provider.processing import ProcessingStatus, minted_at, unknown_media
 from airflow_provider.progress import UploadProgress
 from airflow_provider.responses import data_of, rate_limit_wait, read_answer
+from airflow_provider.subtitles import check_display_name, check_language_code, check_video_category
 from airflow_provider.text import check_post_text
 from airflow_provider.transport import async_client, requests_session
 from airflow_provider.upload_api import UploadApi, UploadRequest, upload_api_for
@@ -52,7 +54,6 @@ from airflow_provider.uploaded_media import UploadedMedia, parse_media_list
 if TYPE_CHECKING:
     import requests
 
-MAX_ALT_TEXT = 1000
 # The connection test answers in the UI: one attempt, within about this many seconds.
 TEST_CONNECTION_TIMEOUT = 10.0
 # How far back the adoption of a post made by an earlier attempt looks: 10 pages of 100 posts.
@@ -60,6 +61,7 @@ _ADOPTION_PAGES = 10
 # How long a triggerer keeps a connection's settings: thousands of triggers on one connection read it once a
 # minute, not once each, and a changed connection is seen within that time.
 ASYNC_SETTINGS_TTL = 60.0
+SUBTITLES_PATH = "/2/media/subtitles"
 
 
 @dataclass(frozen=True)
@@ -368,11 +370,87 @@ class TwitterHook(BaseHook):
             command, response.status_code, response.reason_phrase, response.headers, response.content
         )
 
-    def create_media_metadata(self, media_id: str, alt_text: str) -> None:
+    def create_media_metadata(self, media_id: str, metadata: MediaMetadata | str) -> None:
+        """Set everything in one call: alt text (a string is taken as alt text alone), the sensitive-media warning,
+        the download permission and the found media's origin. Setting it again with the same values is harmless."""
         (media_id,) = check_media_ids([media_id])
-        check_alt_text(alt_text)
-        body = {"id": media_id, "metadata": {"alt_text": {"text": alt_text}}}
+        if isinstance(metadata, str):
+            metadata = MediaMetadata.checked(alt_text=metadata)
+        body = {"id": media_id, "metadata": metadata.body()}
         self.request("POST", "/2/media/metadata", json=body)
+
+    def create_media_subtitles(
+        self,
+        media_id: str,
+        subtitles_id: str,
+        *,
+        language_code: str,
+        display_name: str,
+        media_category: str = "tweet_video",
+        replace: bool = False,
+    ) -> dict[str, Any]:
+        """Attach uploaded subtitles (``subtitles_id``) to the video ``media_id`` as its ``language_code`` track.
+
+        Idempotent: the end state is one track of that language, this one. X's answer to attaching a language a
+        video already has is not documented, so a track an earlier attempt may have attached is deleted first:
+        with ``replace`` (the task's retry passes it), and before each attempt after the first (an answer lost
+        in transit). ``media_category`` is the video's upload category, ``tweet_video`` or ``amplify_video``.
+        """
+        media_id, subtitles_id = check_media_ids([media_id, subtitles_id])
+        body = {
+            "id": media_id,
+            "media_category": check_video_category(media_category),
+            "subtitles": {
+                "id": subtitles_id,
+                "language_code": check_language_code(language_code),
+                "display_name": check_display_name(display_name),
+            },
+        }
+        retrying = tenacity.Retrying(**self._retry_policy())
+        try:
+            for attempt in retrying:
+                with attempt:
+                    if replace or attempt.retry_state.attempt_number > 1:
+                        self.delete_media_subtitles(media_id, language_code, media_category=media_category)
+                    return data_of(self._send("POST", SUBTITLES_PATH, json=body), f"POST {SUBTITLES_PATH}")
+        except TwitterApiError as e:
+            e.attempts = retrying.statistics.get("attempt_number", 1)
+            raise
+        raise AssertionError("unreachable: tenacity either returns or raises")
+
+    def delete_media_subtitles(self, media_id: str, language_code: str, *, media_category: str = "tweet_video") -> bool:
+        """Delete the video's ``language_code`` track: whether there was one. X's answer for a language the video
+        does not have is not documented (its schema has ``deleted: false``); a 400 or 404 is taken as none."""
+        (media_id,) = check_media_ids([media_id])
+        body = {
+            "id": media_id,
+            "media_category": check_video_category(media_category),
+            "language_code": check_language_code(language_code),
+        }
+        try:
+            answer = self.request("DELETE", SUBTITLES_PATH, json=body)
+        except TwitterRejectedError as e:
+            if e.http_status in (400, 404) and not isinstance(e, TwitterBillingError):
+                self.log.info("No %s subtitles to delete on media %s (X: %s).", body["language_code"], media_id, e)
+                return False
+            raise
+        return bool(data_of(answer, f"DELETE {SUBTITLES_PATH}").get("deleted"))
+
+    def check_media_processed(self, media: UploadedMedia, *, purpose: str) -> None:
+        """Refuse media whose processing X has not finished, failed, or that expired, naming ``purpose``: one STATUS
+        call, none for media the upload reported X does not process (images)."""
+        if media.processing is False:
+            if media.expired():
+                raise unknown_media(media.media_id, _expired_locally(media), media.uploaded_at)
+            return
+        status = ProcessingStatus.from_media(self.get_upload_status(media.media_id, uploaded_at=media.uploaded_at))
+        if status.failed:
+            raise TwitterInputError(status.failure)
+        if not status.succeeded:
+            raise TwitterInputError(
+                f"Media {media.media_id} is still {status.state}; wait for X to process it before you {purpose}: put "
+                "MediaProcessingSensor before this task."
+            )
 
     def get_me(self) -> dict[str, Any]:
         return data_of(self.request("GET", "/2/users/me"), "GET /2/users/me")
@@ -492,8 +570,10 @@ class TwitterHook(BaseHook):
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         parallel_segments: int = DEFAULT_PARALLEL_SEGMENTS,
         alt_text: str | None = None,
+        metadata: MediaMetadata | None = None,
     ) -> dict[str, Any]:
-        """INIT, APPEND each chunk streamed from disk, FINALIZE, then alt text: X's answer to FINALIZE.
+        """INIT, APPEND each chunk streamed from disk, FINALIZE, then the metadata (``alt_text`` alone, or
+        ``metadata``) in one call: X's answer to FINALIZE.
 
         ``parallel_segments`` APPENDs are in flight at once: X reassembles segments by index, which clients rely
         on (node-twitter-api-v2 sends 3 at a time, x-ruby one thread per segment) but X does not document. So
@@ -504,8 +584,7 @@ class TwitterHook(BaseHook):
         """
         media.check_chunk_size(chunk_size)
         check_number("parallel_segments", parallel_segments, integer=True, minimum=1)
-        if alt_text is not None:
-            check_alt_text(alt_text)
+        metadata = metadata or MediaMetadata.checked(alt_text=alt_text)
         init = self.initialize_upload(
             total_bytes=media.size, media_type=media.media_type, media_category=media.media_category
         )
@@ -522,8 +601,8 @@ class TwitterHook(BaseHook):
                 width = self._settle(media_id, in_flight, progress, width, ALL_COMPLETED)
         progress.done()
         final = self.finalize_upload(media_id)
-        if alt_text:
-            self.create_media_metadata(media_id, alt_text)
+        if metadata.body():
+            self.create_media_metadata(media_id, metadata)
         return final
 
     def _settle(
@@ -605,13 +684,6 @@ def _status_error(media_id: str, error: TwitterRejectedError, uploaded_at: float
 def _connection_metadata() -> dict[str, Any]:
     (connection_type,) = get_provider_info()["connection-types"]
     return connection_type
-
-
-def check_alt_text(alt_text: str) -> None:
-    if not isinstance(alt_text, str):
-        raise TwitterInputError(f"alt_text must be a string, got {type(alt_text).__name__} {alt_text!r}.")
-    if len(alt_text) > MAX_ALT_TEXT:
-        raise TwitterInputError(f"alt_text is {len(alt_text)} characters; X allows at most {MAX_ALT_TEXT}. Shorten it.")
 
 
 def _expired_locally(media: UploadedMedia) -> TwitterRejectedError:

@@ -19,6 +19,7 @@ from airflow_provider.media import (
     chunk_size_in_range,
     inspect_media_file,
 )
+from airflow_provider.media_metadata import MediaMetadata
 from airflow_provider.uploaded_media import UploadedMedia
 
 if TYPE_CHECKING:
@@ -44,6 +45,12 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
     :param media_category: X's category (``tweet_image``, ``tweet_gif``, ``tweet_video``, ...); inferred
         from the media type when omitted. (templated)
     :param alt_text: Description for screen readers, at most 1,000 characters, set after upload. (templated)
+    :param sensitive_media_warning: X's content warnings for the media, any of ``adult_content``,
+        ``graphic_violence`` and ``other``, for example ``["graphic_violence"]``.
+    :param allow_download: Whether viewers may download the media (X's ``allow_download_status``); None leaves
+        X's default.
+    :param found_media_origin: Where found media (a GIF from a library) comes from: ``{"provider": "giphy",
+        "id": "..."}``, at most 8 and 24 characters. (templated)
     :param chunk_size: Bytes per APPEND segment, at most 5 MiB; files needing over 1,000 segments are refused.
     :param parallel_segments: APPENDs in flight at once (X reassembles by segment index), 4 by default; if X
         refuses a segment sent out of order, the upload goes on one segment at a time by itself. 1 is strictly
@@ -59,7 +66,7 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         ``MediaProcessingSensor(media_id=...)`` and ``CreateTweetOperator(media_ids=[...])``.
     """
 
-    template_fields: Sequence[str] = ("file_path", "media_type", "media_category", "alt_text")
+    template_fields: Sequence[str] = ("file_path", "media_type", "media_category", "alt_text", "found_media_origin")
     ui_color = "#e8f5fd"
 
     def __init__(
@@ -69,6 +76,9 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         media_type: str | None = None,
         media_category: str | None = None,
         alt_text: str | None = None,
+        sensitive_media_warning: Sequence[str] | None = None,
+        allow_download: bool | None = None,
+        found_media_origin: dict[str, str] | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         parallel_segments: int = DEFAULT_PARALLEL_SEGMENTS,
         max_video_duration: float = MAX_VIDEO_SECONDS,
@@ -81,6 +91,11 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         self.media_type = media_type
         self.media_category = media_category
         self.alt_text = alt_text
+        # Not templated, so checked now: a bad one fails the DAG at parse time. All go to X in one metadata call.
+        MediaMetadata.checked(sensitive_media_warning=sensitive_media_warning, allow_download=allow_download)
+        self.sensitive_media_warning = sensitive_media_warning
+        self.allow_download = allow_download
+        self.found_media_origin = found_media_origin
         self.chunk_size = chunk_size_in_range(chunk_size)
         self.parallel_segments = check_number("parallel_segments", parallel_segments, integer=True, minimum=1)
         self.max_video_duration = check_number(
@@ -90,6 +105,12 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         self.hook_params = check_hook_params(hook_params)
 
     def execute(self, context: Context) -> dict[str, Any]:
+        metadata = MediaMetadata.checked(
+            alt_text=self.alt_text,
+            sensitive_media_warning=self.sensitive_media_warning,
+            allow_download=self.allow_download,
+            found_media_origin=self.found_media_origin or None,
+        )
         media = inspect_media_file(
             self.file_path, self.media_type, self.media_category, max_video_duration=self.max_video_duration
         )
@@ -103,7 +124,7 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
             self.chunk_size / MiB,
         )
         final = self.hook.upload_media(
-            media, chunk_size=self.chunk_size, parallel_segments=self.parallel_segments, alt_text=self.alt_text
+            media, chunk_size=self.chunk_size, parallel_segments=self.parallel_segments, metadata=metadata
         )
         uploaded = UploadedMedia.from_finalize(final)
         if uploaded.processing:

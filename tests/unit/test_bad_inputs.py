@@ -23,6 +23,7 @@ from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.hooks.twitter import TwitterHook
 from airflow_provider.media import MiB
 from airflow_provider.operators.media import MediaUploadOperator
+from airflow_provider.operators.subtitles import MediaSubtitlesOperator
 from airflow_provider.operators.thread import CreateThreadOperator
 from airflow_provider.operators.tweet import CreateTweetOperator
 from airflow_provider.sensors.media import MediaProcessingSensor
@@ -78,6 +79,17 @@ def thread(env: Env, **kwargs: Any) -> None:
 
 def sense(env: Env, **kwargs: Any) -> None:
     MediaProcessingSensor(task_id="wait", **{"media_id": "1234", **kwargs}).execute(task_context())
+
+
+def subtitles(env: Env, **kwargs: Any) -> None:
+    if "file_path" not in kwargs:
+        kwargs["file_path"] = env.file("clip.srt", SRT)
+    defaults = {"media": VIDEO, "language_code": "EN", "display_name": "English"}
+    MediaSubtitlesOperator(task_id="subtitles", **{**defaults, **kwargs}).execute(task_context())
+
+
+def subtitles_file(data: bytes, size: int | None = None) -> Callable[[Env], None]:
+    return lambda e: subtitles(e, file_path=e.file("clip.srt", data, size))
 
 
 def trigger(env: Env, **kwargs: Any) -> None:
@@ -149,6 +161,8 @@ def s3_without_s3fs(env: Env) -> None:
 
 UPLOADED = {"media_id": "1234", "processing": False, "uploaded_at": 1.0e9}
 UPLOADED = {"media_id": "1234", "processing": False, "uploaded_at": 1.0e9}
+VIDEO = {"media_id": "1234", "media_key": "7_1234", "processing": True}
+SRT = b"1\n00:00:00,500 --> 00:00:02,000\nHello\n"
 # (case id, fragment of the message, the bad input)
 CASES: list[tuple[str, str, Callable[[Env], object]]] = [
     # -- the file ---------------------------------------------------------------------------------------------------
@@ -338,6 +352,78 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
     ("video under 0.5 s", "X takes videos of 0.5 to 140 s", lambda e: upload(e, file_path=e.file("s.mp4", mp4(0.4)))),
     ("alt_text over 1000 characters", "X allows at most 1000. Shorten it.", lambda e: upload(e, alt_text="a" * 1001)),
     ("alt_text not a string", "alt_text must be a string", lambda e: upload(e, alt_text=["a photo"])),
+    # -- media metadata beyond alt text ----------------------------------------------------------------------------
+    (
+        "sensitive_media_warning a string",
+        "sensitive_media_warning must be a list of adult_content, graphic_violence, other",
+        lambda e: upload(e, sensitive_media_warning="adult_content"),
+    ),
+    (
+        "sensitive_media_warning unknown",
+        "sensitive_media_warning has 'nudity'; X's warnings are",
+        lambda e: upload(e, sensitive_media_warning=["nudity"]),
+    ),
+    ("allow_download not a bool", "allow_download must be True, False or None", lambda e: upload(e, allow_download=1)),
+    (
+        "found_media_origin without id",
+        "found_media_origin must be a dict with exactly 'provider' and 'id'",
+        lambda e: upload(e, found_media_origin={"provider": "giphy"}),
+    ),
+    (
+        "found_media_origin provider too long",
+        "found_media_origin['provider'] must be text of 1 to 8 characters",
+        lambda e: upload(e, found_media_origin={"provider": "giphy-images", "id": "u5BzatR15TZ04"}),
+    ),
+    # -- subtitles --------------------------------------------------------------------------------------------------
+    (
+        "subtitles file missing",
+        "does not exist. Check file_path.",
+        lambda e: subtitles(e, file_path=str(e.tmp_path / "no.srt")),
+    ),
+    ("subtitles file empty", "is empty; there are no subtitles to upload.", subtitles_file(b"")),
+    (
+        "subtitles file over 5 MiB",
+        "the provider takes subtitle files of at most 5 MiB",
+        subtitles_file(SRT, 5 * MiB + 1),
+    ),
+    ("subtitles file not UTF-8", "is not UTF-8 text, so not an SRT or WebVTT file", subtitles_file(b"1\n\xff\xfe\n")),
+    (
+        "subtitles file of plain text",
+        "is neither SRT nor WebVTT: it has no cue timings, whatever its name says",
+        subtitles_file(b"Hello there\n"),
+    ),
+    (
+        "SRT timing with a dot",
+        "is not valid SRT at line 2: its timing line '00:00:00.500 --> 00:00:02.000' is not HH:MM:SS,mmm",
+        subtitles_file(b"1\n00:00:00.500 --> 00:00:02.000\nHi\n"),
+    ),
+    (
+        "SRT cue ending before it starts",
+        "is not valid SRT at line 2: its cue ends before it starts",
+        subtitles_file(b"1\n00:00:03,000 --> 00:00:02,000\nHi\n"),
+    ),
+    ("WebVTT without cues", "is a WebVTT file without cues", subtitles_file(b"WEBVTT\n\nNOTE nothing yet\n")),
+    (
+        "language_code not two letters",
+        "language_code must be a two-letter language code such as 'EN' or 'ES'",
+        lambda e: subtitles(e, language_code="en-US"),
+    ),
+    (
+        "display_name empty",
+        "display_name must be the language's name shown to viewers",
+        lambda e: subtitles(e, display_name=" "),
+    ),
+    (
+        "subtitles media_category not a video's",
+        "media_category must be the video's upload category, 'tweet_video' or 'amplify_video'",
+        lambda e: subtitles(e, media_category="dm_video"),
+    ),
+    (
+        "subtitles for an image",
+        "is not a video (its media_key is 3_1234); X attaches subtitles to videos only",
+        lambda e: subtitles(e, media={**VIDEO, "media_key": "3_1234"}),
+    ),
+    ("subtitles media None", "media must be a media id string or the output of", lambda e: subtitles(e, media=None)),
     # -- upload arguments checked at DAG parse ----------------------------------------------------------------------
     (
         "chunk_size over 5 MiB",

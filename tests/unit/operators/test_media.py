@@ -66,4 +66,10 @@ def test_templated_arguments_are_not_checked_at_parse_time() -> None:
 
 
 def test_template_fields() -> None:
-    assert set(MediaUploadOperator.template_fields) == {"file_path", "media_type", "media_category", "alt_text"}
+    assert set(MediaUploadOperator.template_fields) == {
+        "file_path",
+        "media_type",
+        "media_category",
+        "alt_text",
+        "found_media_origin",
+    }
