@@ -142,17 +142,17 @@ def broken_thread(error: TwitterApiError, item: ThreadItem, posted: Sequence[str
     done = ", ".join(f"item {n} {link(post_id)}" for n, post_id in enumerate(posted, start=1))
     rest = f"item {total}" if item.number == total else f"items {item.number} to {total}"
     summary = f"The thread stopped at item {item.number} of {total}. Posted: {done}. Not posted: {rest}."
-    resume = f"a new try of this task resumes after item {item.number - 1} and posts no item twice"
+    resume = f"resumes after item {item.number - 1} and posts no item twice"
     if not isinstance(error, TwitterRejectedError):
-        action = f"X did not answer; {resume} (the task's retries do this)."
-    elif error.http_status == 403:
+        action = f"This may pass: the task's next try {resume} (give the task retries, or clear it)."
+    elif error.http_status == 403 and "duplicate" not in f"{error.title}".lower():
         action = (
             f"X refused item {item.number} as a reply to {posted[-1]}. {REPLY_RULE} Either post the rest by hand as "
-            f"replies to {link(posted[-1])}, or delete the posted items on X; once X accepts such replies (for "
-            f"example after a change of access tier), clearing this task: {resume}."
+            f"replies to {link(posted[-1])}, or delete the posted items on X. Once X accepts such replies (for "
+            f"example after a change of access tier), clear this task: its next try {resume}."
         )
     else:
-        action = f"{error.hint or 'Fix what X names above.'} Then clear this task: {resume}."
+        action = f"{error.hint or 'Fix what X names above.'} Then clear this task: its next try {resume}."
     broken = type(error)(
         endpoint=error.endpoint,
         http_status=error.http_status,

@@ -144,7 +144,7 @@ def test_transient_failure_part_way_is_retryable_and_says_so(fake_x: FakeX) -> N
         op.execute(context())
 
     assert not isinstance(err.value, TwitterRejectedError)  # Airflow's retries apply, and resume after item 1
-    assert "Not posted: item 2." in str(err.value) and "resumes after item 1" in str(err.value)
+    assert "Not posted: item 2." in str(err.value) and "next try resumes after item 1" in str(err.value)
 
 
 def test_media_of_every_item_is_checked_before_the_first_post(fake_x: FakeX) -> None:
