@@ -4,8 +4,9 @@ Kept for accounts still on it (the provider's ``upload_api: v1.1``) and clients 
 ``API.chunked_upload``: same rules, v1.1 shapes, each from X's v1 reference pages (post-media-upload-init, -append,
 -finalize, get-media-upload-status) or an observed answer:
 
-- INIT 202 (drswork/go-twitter#16) with an integer ``media_id`` beside ``media_id_string``; ``media_key`` only when
-  INIT named a ``media_category`` (sferik/twitter-ruby#1025; twitter/twurl#73 shows an answer without);
+- INIT 202 (drswork/go-twitter#16) with an integer ``media_id`` beside ``media_id_string``; INIT and FINALIZE carry
+  ``media_key`` only when INIT named a ``media_category`` (sferik/twitter-ruby#1025; twitter/twurl#73 shows an
+  answer without);
 - APPEND 204 with an empty body ("HTTP 2XX will be returned with an empty response body"; twython PR #396);
 - STATUS a GET with URL parameters ("It should be a HTTP GET request with url params"), by ``media_id`` or
   ``media_key``, whose answer carries ``media_key`` only when asked by it;
@@ -107,13 +108,13 @@ def _run(context: EmulatorContext, request: Request, payload: Payload, command: 
             _category(fields.get("media_category")),
             [owner.strip() for owner in owners.split(",") if owner.strip()],
         )
-        named = fields.get("media_category") is not None
-        return JSONResponse(_media(view, with_key=named, initialized=True), status_code=202)
+        return JSONResponse(_media(view, with_key=view.category_named, initialized=True), status_code=202)
     if command == "APPEND":
         state.append(_media_id(fields), form_int(fields.get("segment_index")), payload.segment())
         return Response(status_code=204)
     if command == "FINALIZE":
-        return JSONResponse(_media(state.finalize(_media_id(fields))))
+        view = state.finalize(_media_id(fields))
+        return JSONResponse(_media(view, with_key=view.category_named))
     view = state.status(_status_media_id(fields))
     if "media_key" in fields and fields["media_key"] != view.media_key:
         raise MediaNotFound(f"Media key {fields['media_key']} is not {view.media_key}.")

@@ -89,6 +89,7 @@ class MediaSession:
     dimensions: tuple[int, int] | None = None
     metadata: dict[str, Any] = field(default_factory=dict)  # POST /2/media/metadata's parts, as last set
     subtitles: dict[str, SubtitleTrack] = field(default_factory=dict)  # language code -> track
+    category_named: bool = True  # INITIALIZE named a media_category (v1.1 then shows media_key: api_v1)
 
     @property
     def kind(self) -> str:
@@ -115,6 +116,7 @@ class MediaView:
     expires_after_secs: int
     processing_info: dict[str, Any] | None
     dimensions: tuple[int, int] | None = None
+    category_named: bool = True
 
     def details(self) -> dict[str, Any]:
         """The fields v2 ``data`` and the v1.1 body share after FINALIZE."""
@@ -229,6 +231,7 @@ class EmulatorState:
                 shared=shared,
                 expires_at=now + self.config.expires_after_secs,
                 owner_id=self.config.user_id,
+                category_named=media_category is not None,
             )
             self._media[session.id] = session
             return self._view(session, now)
@@ -444,6 +447,7 @@ class EmulatorState:
             expires_after_secs=max(0, int(session.expires_at - now)),
             processing_info=processing_info,
             dimensions=session.dimensions,
+            category_named=session.category_named,
         )
 
     # -- posts ----------------------------------------------------------------------------------------------

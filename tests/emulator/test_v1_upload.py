@@ -125,3 +125,16 @@ def test_v1_refuses_oauth2_bearer(emulator: EmulatorServer) -> None:
     answer = requests.post(f"{emulator.url}{PATH}", data=fields, headers=headers, timeout=10)
     assert answer.status_code == 403
     assert [r for r in emulator.state.requests() if r["status"] == 202] == []
+
+
+def test_v1_media_key_only_with_a_category(x: XClient) -> None:
+    """sferik/twitter-ruby#1025: with a media_category the answer has media_key, without it not (twitter/twurl#73)."""
+    data = media_bytes(PNG_HEAD, 500)
+    keys = []
+    for category in ({"media_category": "tweet_image"}, {}):
+        fields = {"command": "INIT", "total_bytes": "500", "media_type": "image/png", **category}
+        media_id = x.post(PATH, data=fields).json()["media_id_string"]
+        append = {"command": "APPEND", "media_id": media_id, "segment_index": "0"}
+        assert x.post(PATH, data=append, files={"media": data}).status_code == 204
+        keys.append(x.post(PATH, data={"command": "FINALIZE", "media_id": media_id}).json().get("media_key"))
+    assert keys[0] and keys[0].startswith("3_") and keys[1] is None
