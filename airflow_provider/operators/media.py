@@ -10,6 +10,7 @@ from airflow.providers.common.compat.sdk import BaseOperator
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.arguments import check_conn_id, check_hook_params, check_number
 from airflow_provider.hooks.mixin import TwitterHookMixin
+from airflow_provider.mapped_media import check_upload_group
 from airflow_provider.media import (
     DEFAULT_CHUNK_SIZE,
     DEFAULT_PARALLEL_SEGMENTS,
@@ -114,6 +115,7 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         media = inspect_media_file(
             self.file_path, self.media_type, self.media_category, max_video_duration=self.max_video_duration
         )
+        check_upload_group(self, context, media)  # mapped for one post: the whole group, before any upload
         self.log.info(
             "Uploading %s: %s, %s, %.2f MiB in %d segment(s) of up to %.2f MiB",
             media.path,

@@ -10,6 +10,7 @@ from airflow.providers.common.compat.sdk import BaseOperator
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.arguments import check_conn_id, check_hook_params
 from airflow_provider.hooks.mixin import TwitterHookMixin
+from airflow_provider.mapped_media import check_post_media_at_parse
 from airflow_provider.post_options import PostOptions
 
 if TYPE_CHECKING:
@@ -61,6 +62,7 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
         super().__init__(**kwargs)
         self.text = text
         self.media_ids = media_ids
+        check_post_media_at_parse(media_ids)  # a mapped upload's output: its count, and wrapping, from the DAG
         # Options that are not templated are checked now: a bad one fails the DAG at parse time.
         PostOptions(reply_settings=reply_settings, made_with_ai=made_with_ai, paid_partnership=paid_partnership)
         self.reply_settings = reply_settings

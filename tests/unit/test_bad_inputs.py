@@ -29,6 +29,7 @@ from airflow_provider.operators.tweet import CreateTweetOperator
 from airflow_provider.sensors.media import MediaProcessingSensor
 from airflow_provider.triggers.media import MediaProcessingTrigger
 from tests.unit.fake_x import FakeX
+from tests.unit.mapped_uploads import mapped_post_dag, post_of_wrapped_upload, run_instance
 from tests.unit.mp4 import mp4
 from tests.unit.object_storage import attach_memory
 from tests.unit.task_context import task_context
@@ -94,6 +95,11 @@ def subtitles_file(data: bytes, size: int | None = None) -> Callable[[Env], None
 
 def trigger(env: Env, **kwargs: Any) -> None:
     MediaProcessingTrigger(**{"media_id": "1234", "poll_at": time.time(), "end_time": time.time() + 60, **kwargs})
+
+
+def mapped_upload(env: Env, paths: list[str]) -> None:
+    """The first of uploads mapped over ``paths`` (from an upstream task's XCom) whose output is one post's media."""
+    run_instance(mapped_post_dag({"file_path": paths}, via_xcom=True), 0, {"file_path": paths[0]}, xcom=paths)
 
 
 def with_connection(**changes: Any) -> Callable[[Env], None]:
@@ -483,6 +489,31 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
         "five media",
         "5 media ids given; a post carries at most 4",
         lambda e: post(e, media_ids=["1", "2", "3", "4", "5"]),
+    ),
+    (
+        "five mapped uploads written in the DAG",
+        "expands into 5 uploads, and its output is this post's media_ids; a post carries at most 4 media",
+        lambda e: mapped_post_dag({"file_path": [e.file("a.png", PNG)] * 5}),
+    ),
+    (
+        "five mapped uploads from an XCom",
+        "5 files for one post from the mapped upload '",
+        lambda e: mapped_upload(e, [e.file(f"{n}.png", PNG) for n in range(5)]),
+    ),
+    (
+        "a video among mapped images",
+        "is a video or GIF; a post carries one video or GIF alone, or up to 4 images. Nothing was uploaded",
+        lambda e: mapped_upload(e, [e.file("a.png", PNG), e.file("v.mp4", MP4)]),
+    ),
+    (
+        "a mapped upload's output in a list",
+        "media_ids wraps the output of the mapped upload 'upload' in a list",
+        lambda e: post_of_wrapped_upload(e.file("a.png", PNG), mapped=True),
+    ),
+    (
+        "a single upload's output not in a list",
+        "media_ids is the output of the single upload 'upload', not a list",
+        lambda e: post_of_wrapped_upload(e.file("a.png", PNG), mapped=False),
     ),
     (
         "media id None (a missing XCom)",
