@@ -9,12 +9,13 @@ it. Text is not compared for replies, because X reads a post with media or a URL
 
 from __future__ import annotations
 
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
-from airflow_provider.text import check_post_text
+from airflow_provider.text import check_post_text, extract_urls
 from airflow_provider.uploaded_media import UploadedMedia, parse_media_list
 
 ITEM_KEYS = ("text", "media_ids")
@@ -113,8 +114,15 @@ def _is_item(post: Mapping[str, Any], item: ThreadItem, parent: str | None) -> b
     if _replied_to(post) != parent or _media_ids(post) != item.ids:
         return False
     # A reply to a post of this thread, or a post with this run's media, is this item; a root without media is
-    # known by its text alone, as CreateTweetOperator knows its own post.
-    return parent is not None or bool(item.ids) or post.get("text") == item.text
+    # known by its text alone, as CreateTweetOperator knows its own post, its URLs aside (X reads them back as t.co).
+    return parent is not None or bool(item.ids) or _without_urls(str(post.get("text"))) == _without_urls(item.text)
+
+
+def _without_urls(text: str) -> str:
+    text = unicodedata.normalize("NFC", text)
+    for url in extract_urls(text):
+        text = text.replace(url, "\0", 1)
+    return text
 
 
 def _replied_to(post: Mapping[str, Any]) -> str | None:

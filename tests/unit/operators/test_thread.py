@@ -206,3 +206,10 @@ class TestPostedChain:
             {"id": "10", "text": "root", "referenced_tweets": [{"type": "replied_to", "id": "5"}]}
         ]
         assert posted_chain(self.items, replying, "5") == ["10"]
+
+    def test_a_root_with_a_url_is_known_by_its_text_as_x_reads_it_back(self) -> None:
+        items = parse_thread(["Read it at example.com/notes today", "more"])
+        posts: list[dict[str, Any]] = [{"id": "10", "text": "Read it at https://t.co/AbC123 today"}]
+        assert posted_chain(items, posts, None) == ["10"]
+        other: list[dict[str, Any]] = [{"id": "11", "text": "Read it at https://t.co/AbC123 tomorrow"}]
+        assert posted_chain(items, other, None) == []
