@@ -135,7 +135,7 @@ def test_same_language_twice_is_refused_and_deleting_a_missing_one_too(x: XClien
     assert [t["language_code"] for t in x.admin(f"media/{video}")["subtitles"]] == ["EN", "FR"]
 
 
-def test_another_users_media_is_refused(x: XClient, clock: FakeClock) -> None:
+def test_another_users_media_is_refused(x: XClient) -> None:
     body = {"owner_id": "42", "media_type": "video/mp4"}
     theirs = requests.post(f"{x.base_url}/_emulator/media", json=body, timeout=10).json()["id"]
     response = attach(x, theirs, track(x))
@@ -146,7 +146,7 @@ def test_another_users_media_is_refused(x: XClient, clock: FakeClock) -> None:
 
 
 def test_oauth2_needs_media_write(make_emulator: MakeEmulator) -> None:
-    server, clock, x = make_emulator()
+    server, _, _ = make_emulator()
     grant = requests.post(f"{server.url}/_emulator/oauth2/grants", json={"scopes": ["tweet.read"]}, timeout=10)
     token = grant.json()["access_token"]
     body = {"id": "1", "media_category": "TweetVideo", "subtitles": {"id": "2", "language_code": "EN"}}
