@@ -82,3 +82,14 @@ def test_retry_after_a_lost_answer_leaves_one_track(airflow_env: dict[str, str])
     assert len(run.calls("DELETE", "/2/media/subtitles")) == 1
     second = json.loads(run.xcom["add_subtitles"])["subtitles_media_id"]
     assert video["subtitles"] == [{"id": second, **TRACK}]
+
+
+def test_subtitles_over_the_v1_1_upload(airflow_env: dict[str, str], emulator: EmulatorServer) -> None:
+    """With the connection on X's v1.1 upload, the subtitle file goes through it too; the attach stays on v2."""
+    run = run_dag(airflow_env, emulator, "example_twitter_subtitles", conn_extra={"upload_api": "v1.1"})
+
+    assert run.state == "success", run.output[-3000:]
+    assert run.calls("POST", "/2/media/upload") == []
+    video = media_of(emulator, json.loads(run.xcom["upload_media"])["media_id"])
+    (track,) = video["subtitles"]
+    assert media_of(emulator, track["id"])["media_category"] == "subtitles"
