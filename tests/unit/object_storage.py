@@ -9,7 +9,6 @@ bytes of an object were asked for.
 from __future__ import annotations
 
 import uuid
-import warnings
 from typing import Any
 
 from fsspec import AbstractFileSystem, register_implementation
@@ -66,8 +65,6 @@ class VirtualFile(AbstractBufferedFile):
 
 
 register_implementation(PROTOCOL, VirtualStore, clobber=True)
-# universal_pathlib serves it with its generic path class, as it does any fsspec filesystem it has no class for.
-warnings.filterwarnings("ignore", message=f"UPath '{PROTOCOL}' filesystem not explicitly implemented")
 
 
 def attach_virtual_store() -> tuple[VirtualStore, str]:

@@ -22,6 +22,8 @@ from tests.unit.hooks.test_twitter import segment_of
 from tests.unit.mp4 import FTYP_BOX, box, mp4, mvhd
 from tests.unit.object_storage import VirtualStore, attach_memory, attach_virtual_store
 
+# universal_pathlib serves the recording store with its generic path class, and says so.
+pytestmark = pytest.mark.filterwarnings("ignore:UPath 'virtual' filesystem not explicitly implemented")
 SAMPLES = Path(__file__).resolve().parents[2] / "dags" / "media"
 PNG = (SAMPLES / "sample.png").read_bytes()
 
