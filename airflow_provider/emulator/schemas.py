@@ -1,7 +1,8 @@
 """Request-body schemas of the v2 endpoints, transcribed from X's OpenAPI spec, and a validator for them.
 
 Source: ``openapi.json`` in xdevplatform/docs (OAS ``info.version`` 2.167, HEAD 28713281): CreatePostsRequest and
-its parts, InitializeMediaUploadRequest, AppendMediaUploadRequest, CreateMediaMetadataRequest. Where the spec says
+its parts, InitializeMediaUploadRequest, AppendMediaUploadRequest, CreateMediaMetadataRequest,
+CreateMediaSubtitlesRequest, DeleteMediaSubtitlesRequest. Where the spec says
 ``additionalProperties: false``, X refuses unknown fields with a 400 whose message reads like
 ``$.Content-Type: is not defined in the schema and the schema does not allow additional properties``
 (atymic/twitter#419). That wording is the networknt json-schema-validator's, so the other messages follow the same

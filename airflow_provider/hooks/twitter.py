@@ -584,6 +584,8 @@ class TwitterHook(BaseHook):
         """
         media.check_chunk_size(chunk_size)
         check_number("parallel_segments", parallel_segments, integer=True, minimum=1)
+        if metadata is not None and alt_text is not None:
+            raise TwitterInputError("Pass alt_text or metadata, not both: put the alt text in MediaMetadata.")
         metadata = metadata or MediaMetadata.checked(alt_text=alt_text)
         init = self.initialize_upload(
             total_bytes=media.size, media_type=media.media_type, media_category=media.media_category

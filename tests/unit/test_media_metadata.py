@@ -90,3 +90,13 @@ def test_untemplated_metadata_is_checked_at_parse_time(kwargs: dict[str, Any], m
 def test_body_leaves_out_what_is_not_set() -> None:
     assert MediaMetadata.checked().body() == {}
     assert MediaMetadata.checked(alt_text="", sensitive_media_warning=[]).body() == {}
+
+
+def test_hook_takes_alt_text_or_metadata_not_both(twitter_conn: object, fake_x: FakeX, tmp_path: Path) -> None:
+    from airflow_provider.hooks.twitter import TwitterHook
+    from airflow_provider.media import inspect_media_file
+
+    (path := tmp_path / "a.png").write_bytes(PNG)
+    with pytest.raises(TwitterInputError, match="Pass alt_text or metadata, not both"):
+        TwitterHook().upload_media(inspect_media_file(str(path)), alt_text="a", metadata=MediaMetadata(alt_text="b"))
+    assert fake_x.requests == []
