@@ -21,7 +21,8 @@ import pytest
 
 from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.hooks.twitter import TwitterHook
-from airflow_provider.media import MiB
+from airflow_provider.media import MiB, inspect_media_file
+from airflow_provider.media_metadata import MediaMetadata
 from airflow_provider.operators.media import MediaUploadOperator
 from airflow_provider.operators.subtitles import MediaSubtitlesOperator
 from airflow_provider.operators.thread import CreateThreadOperator
@@ -626,6 +627,13 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
         "hook media id for STATUS",
         "is not an X media id (1 to 19 ASCII digits)",
         lambda e: TwitterHook().get_upload_status("../users/me"),
+    ),
+    (
+        "hook upload with alt_text and metadata",
+        "Pass alt_text or metadata, not both",
+        lambda e: TwitterHook().upload_media(
+            inspect_media_file(e.file("a.png", PNG)), alt_text="a", metadata=MediaMetadata(alt_text="b")
+        ),
     ),
     ("trigger media_id", "is not an X media id (1 to 19 ASCII digits)", lambda e: trigger(e, media_id="abc")),
     (
