@@ -67,7 +67,7 @@ def test_object_storage_path_and_url_of_the_same_object(memory: fsspec.AbstractF
     for file_path in (ObjectStoragePath("memory://media/photo.bin"), "memory://media/photo.bin"):
         media = inspect_media_file(file_path)
         assert (media.media_type, media.media_category, media.size) == ("image/png", "tweet_image", len(PNG))
-        assert media.path == "memory://media/photo.bin"
+        assert media.path == str(file_path)  # the path as Airflow writes it (3.0 adds a slash: memory:///media/...)
 
 
 def test_video_duration_is_read_from_an_object(memory: fsspec.AbstractFileSystem) -> None:
