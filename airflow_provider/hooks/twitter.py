@@ -572,8 +572,8 @@ class TwitterHook(BaseHook):
         alt_text: str | None = None,
         metadata: MediaMetadata | None = None,
     ) -> dict[str, Any]:
-        """INIT, APPEND each chunk streamed from disk, FINALIZE, then the metadata (``alt_text`` alone, or
-        ``metadata``) in one call: X's answer to FINALIZE.
+        """INIT, APPEND each chunk streamed from the file or stored object, FINALIZE, then the metadata
+        (``alt_text`` alone, or ``metadata``) in one call: X's answer to FINALIZE.
 
         ``parallel_segments`` APPENDs are in flight at once: X reassembles segments by index, which clients rely
         on (node-twitter-api-v2 sends 3 at a time, x-ruby one thread per segment) but X does not document. So
