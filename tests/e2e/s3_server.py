@@ -18,8 +18,13 @@ import requests
 MOTO_SERVER = str(Path(sys.executable).parent / "moto_server")
 START_TIMEOUT_SECS = 30.0
 STOP_TIMEOUT_SECS = 10.0
-# moto takes any key pair; the region is the one buckets are made in.
-CREDENTIALS = {"aws_access_key_id": "testing", "aws_secret_access_key": "testing", "region_name": "us-east-1"}
+# moto takes any key pair: a secret no log line could hold by chance, so a test can look for it. The region is the
+# one buckets are made in.
+CREDENTIALS = {
+    "aws_access_key_id": "AKIAMOTOTESTS",
+    "aws_secret_access_key": "moto-secret-Xq83Tz",
+    "region_name": "us-east-1",
+}
 
 
 def _free_port() -> int:

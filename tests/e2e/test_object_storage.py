@@ -15,7 +15,7 @@ import pytest
 from airflow_provider.emulator import EmulatorServer
 from airflow_provider.media import MiB
 from tests.e2e.dag_runs import ROOT, DagRun, run_dag
-from tests.e2e.s3_server import aws_connection, s3_client, s3_server
+from tests.e2e.s3_server import CREDENTIALS, aws_connection, s3_client, s3_server
 from tests.e2e.upload_memory import peak_rss_growth, write_video
 
 pytestmark = pytest.mark.e2e
@@ -65,6 +65,7 @@ def test_video_from_s3_url_with_a_connection(s3_env: dict[str, str], emulator: E
 
     assert_video_posted_whole(run, emulator)
     assert f"Uploading {url}: video/mp4, tweet_video" in run.output
+    assert CREDENTIALS["aws_secret_access_key"] not in run.output
 
 
 def test_object_storage_path_with_a_templated_key(s3_env: dict[str, str], emulator: EmulatorServer) -> None:
