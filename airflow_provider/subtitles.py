@@ -107,7 +107,10 @@ def subtitles_type(path: str, data: bytes) -> str:
         media_type, timing, name = "text/srt", _SRT_TIMING, "SRT"
     cues = 0
     for number, line in enumerate(lines, start=1):
-        if "-->" not in line:
+        # A WebVTT cue's text may not hold "-->" (W3C WebVTT); an SRT's may, so there only the line after the cue
+        # number, or a block's first line, is a timing line.
+        previous = lines[number - 2].strip() if number > 1 else ""
+        if "-->" not in line or (name == "SRT" and previous and not previous.isdigit()):
             continue
         match = timing.fullmatch(line.strip() if name == "SRT" else line)
         if match is None:

@@ -38,3 +38,8 @@ def test_webvtt_timing_lines_are_checked_too(tmp_path: Path) -> None:
 
 def test_language_code_is_upper_cased() -> None:
     assert check_language_code(" fr ") == "FR"
+
+
+def test_an_arrow_in_srt_text_is_text(tmp_path: Path) -> None:
+    (path := tmp_path / "track.srt").write_bytes(b"1\n00:00:00,000 --> 00:00:01,000\nLeft --> right\n")
+    assert inspect_subtitles_file(str(path)).media_type == "text/srt"
