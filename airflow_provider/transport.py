@@ -1,7 +1,7 @@
 """The HTTP clients the hook sends through: one ``requests`` session per hook for the workers, and one
-``httpx.AsyncClient`` per event loop for the triggerer.
+:class:`AsyncClientPool` per event loop for the triggerer.
 
-The async client is shared by every trigger in a triggerer process: thousands of waits then reuse a bounded pool
+The async pool is shared by every trigger in a triggerer process: thousands of waits then reuse a bounded set
 of connections and one TLS configuration instead of opening a client, a pool and a CA bundle each. ``requests``
 is imported only when a session is built, so that the triggerer, which never builds one, does not load it.
 """
@@ -22,9 +22,12 @@ if TYPE_CHECKING:
     import requests
     from requests.auth import AuthBase
 
-# Enough connections for a triggerer's concurrent polls, few enough to stay polite to X.
-ASYNC_LIMITS = httpx.Limits(max_connections=100, max_keepalive_connections=50)
-_ASYNC_CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, httpx.AsyncClient] = weakref.WeakKeyDictionary()
+# httpcore's pool scans all its connections for every request it starts or ends, and for every idle one of them
+# (quadratic: with 100 connections a poll cost ~30 ms of CPU at 500 triggers, measured by benchmarks/triggers.py), so
+# the triggerer's connections are spread over several small clients: 12 x 8, enough polls in flight for a WAN.
+CONNECTIONS_PER_CLIENT = 8
+CLIENTS_PER_LOOP = 12
+_ASYNC_CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncClientPool] = weakref.WeakKeyDictionary()
 
 
 def requests_session(auth: AuthBase) -> requests.Session:
@@ -53,10 +56,48 @@ def _ssl_context() -> ssl.SSLContext:
     return httpx.create_ssl_context()
 
 
-async def async_client() -> httpx.AsyncClient:
-    """The running event loop's shared client, made on first use (the CA bundle loads in a thread, off the loop)."""
+class AsyncClientPool:
+    """The event loop's HTTP connections, in several small httpx clients behind one queue of free connections.
+
+    A request waits in the queue (first come, first served) rather than inside httpcore, and takes the connection
+    freed last, so a quiet triggerer keeps few connections open. It goes straight to the transport the client
+    picked for its URL (the direct pool, or an environment proxy's, as ``httpx`` configures them): the client's
+    cookie jar, redirect and auth flows, which the hook does not use, cost about a third of a poll's CPU
+    (measured by benchmarks/triggers.py). ``build_request`` and ``send`` as on ``httpx.AsyncClient``.
+    """
+
+    def __init__(self, verify: ssl.SSLContext) -> None:
+        limits = httpx.Limits(max_connections=CONNECTIONS_PER_CLIENT, max_keepalive_connections=CONNECTIONS_PER_CLIENT)
+        clients = [httpx.AsyncClient(verify=verify, limits=limits) for _ in range(CLIENTS_PER_LOOP)]
+        self._free: asyncio.LifoQueue[httpx.AsyncClient] = asyncio.LifoQueue()
+        for _ in range(CONNECTIONS_PER_CLIENT):
+            for client in reversed(clients):
+                self._free.put_nowait(client)
+
+    @staticmethod
+    def build_request(
+        method: str, url: str, *, params: dict[str, str], headers: dict[str, str], timeout: float
+    ) -> httpx.Request:
+        extensions = {"timeout": httpx.Timeout(timeout).as_dict()}
+        return httpx.Request(method, url, params=params, headers=headers, extensions=extensions)
+
+    async def send(self, request: httpx.Request) -> httpx.Response:
+        client = await self._free.get()
+        try:
+            response = await client._transport_for_url(request.url).handle_async_request(request)
+            try:
+                await response.aread()
+            finally:
+                await response.aclose()
+            return response
+        finally:
+            self._free.put_nowait(client)
+
+
+async def async_client() -> AsyncClientPool:
+    """The running event loop's shared clients, made on first use (the CA bundle loads in a thread, off the loop)."""
     loop = asyncio.get_running_loop()
     if (client := _ASYNC_CLIENTS.get(loop)) is None:
         verify = await asyncio.to_thread(_ssl_context)
-        client = _ASYNC_CLIENTS.setdefault(loop, httpx.AsyncClient(verify=verify, limits=ASYNC_LIMITS))
+        client = _ASYNC_CLIENTS.setdefault(loop, AsyncClientPool(verify))
     return client

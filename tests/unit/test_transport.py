@@ -1,0 +1,115 @@
+"""The triggerer's shared HTTP pool: bounded connections, a first-come-first-served queue, the last-freed connection
+reused, and proxies from the environment honoured as ``httpx`` would."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+import httpx
+import pytest
+
+import airflow_provider.transport as transport_module
+from airflow_provider.transport import CLIENTS_PER_LOOP, CONNECTIONS_PER_CLIENT, AsyncClientPool
+
+SLOTS = CLIENTS_PER_LOOP * CONNECTIONS_PER_CLIENT
+
+
+def mock_clients(monkeypatch: pytest.MonkeyPatch, handler: Any) -> None:
+    """Each client the pool makes answers through ``handler(client_number, request)``."""
+    made = 0
+    real_client = httpx.AsyncClient
+
+    def client(**kwargs: Any) -> httpx.AsyncClient:
+        nonlocal made
+        made += 1
+        number = made
+
+        async def answer(request: httpx.Request) -> httpx.Response:
+            return await handler(number, request)
+
+        return real_client(transport=httpx.MockTransport(answer), **kwargs)
+
+    monkeypatch.setattr(transport_module.httpx, "AsyncClient", client)
+
+
+def request(pool: AsyncClientPool, n: int) -> httpx.Request:
+    return pool.build_request("GET", "http://x.test/2/media/upload", params={"n": str(n)}, headers={}, timeout=5)
+
+
+async def test_requests_beyond_the_connections_wait_their_turn(monkeypatch: pytest.MonkeyPatch) -> None:
+    in_flight, most, order = 0, 0, []
+    release = asyncio.Event()
+
+    async def handler(_: int, req: httpx.Request) -> httpx.Response:
+        nonlocal in_flight, most
+        in_flight += 1
+        most = max(most, in_flight)
+        order.append(int(req.url.params["n"]))
+        await release.wait()
+        in_flight -= 1
+        return httpx.Response(200, json={"n": req.url.params["n"]})
+
+    mock_clients(monkeypatch, handler)
+    pool = AsyncClientPool(transport_module._ssl_context())
+    sends = [asyncio.create_task(pool.send(request(pool, n))) for n in range(SLOTS + 10)]
+    await asyncio.sleep(0.05)
+    assert (most, len(order)) == (SLOTS, SLOTS)  # the rest queue in the pool, not inside httpx
+    release.set()
+    responses = await asyncio.gather(*sends)
+    assert order == list(range(SLOTS + 10))  # served in arrival order
+    assert [r.json()["n"] for r in responses] == [str(n) for n in range(SLOTS + 10)]
+    assert responses[0].reason_phrase == "OK"
+
+
+async def test_a_quiet_loop_keeps_to_one_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    used = []
+
+    async def handler(client: int, _: httpx.Request) -> httpx.Response:
+        used.append(client)
+        return httpx.Response(200, json={})
+
+    mock_clients(monkeypatch, handler)
+    pool = AsyncClientPool(transport_module._ssl_context())
+    for n in range(5):
+        await pool.send(request(pool, n))
+    assert len(set(used)) == 1
+
+
+async def test_a_cancelled_request_frees_its_connection(monkeypatch: pytest.MonkeyPatch) -> None:
+    async def hang(_: int, __: httpx.Request) -> httpx.Response:
+        await asyncio.sleep(3600)
+        raise AssertionError("unreachable")
+
+    mock_clients(monkeypatch, hang)
+    pool = AsyncClientPool(transport_module._ssl_context())
+    stuck = [asyncio.create_task(pool.send(request(pool, n))) for n in range(SLOTS)]
+    await asyncio.sleep(0.01)
+    for task in stuck:
+        task.cancel()
+    await asyncio.gather(*stuck, return_exceptions=True)
+    assert pool._free.qsize() == SLOTS
+
+
+async def test_the_proxy_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """As with ``httpx.AsyncClient`` (and ``requests`` in the workers): HTTP_PROXY routes the poll."""
+    seen: list[bytes] = []
+
+    async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        seen.append(await reader.readline())
+        while (await reader.readline()).strip():
+            pass
+        writer.write(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Type: application/json\r\n\r\n{}")
+        await writer.drain()
+        writer.close()
+
+    server = await asyncio.start_server(proxy, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    monkeypatch.setenv("HTTP_PROXY", f"http://127.0.0.1:{port}")
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    async with server:
+        pool = AsyncClientPool(transport_module._ssl_context())
+        response = await pool.send(request(pool, 1))
+    assert response.status_code == 200
+    assert seen == [b"GET http://x.test/2/media/upload?n=1 HTTP/1.1\r\n"]
