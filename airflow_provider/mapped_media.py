@@ -132,7 +132,8 @@ def _is_literal(value: Any) -> bool:
 
 def _expansion(mapped: Any, upload: MediaUploadOperator, context: Context, feeds: str) -> list[dict[str, Any]] | None:
     """Each mapped instance's arguments, in map index order, resolved as Airflow resolves them: XComs as they are,
-    literal strings rendered. Refuses over 4 before reading any value. None when the expansion cannot be read."""
+    literal strings rendered. Refuses over 4 from the lengths alone, before any file is read. None when the expansion
+    is of a kind this module does not model."""
     value = mapped.expand_input.value
     if isinstance(value, Mapping):  # expand(): one instance per combination, the last argument varying fastest
         columns = {name: _resolve(column, context) for name, column in value.items()}
