@@ -196,6 +196,7 @@ class TwitterHook(BaseHook):
         """
         try:
             credentials = credentials_from_connection(self._connection, self._extra, conn_label="The connection")
+            uploads = self.upload_api  # an unknown upload_api, or v1.1 with OAuth 2.0, fails here as in the tasks
             if isinstance(credentials, OAuth2Credentials):
                 return True, (
                     f"OAuth 2.0 settings complete (client {credentials.client_id}, API {credentials.base_url}). Not "
@@ -205,7 +206,10 @@ class TwitterHook(BaseHook):
             me = data_of(answer, "GET /2/users/me")
         except Exception as e:
             return False, str(e)
-        return True, f"Connected to {self.base_url} as @{me.get('username')} (user id {me.get('id')})."
+        return True, (
+            f"Connected to {self.base_url} as @{me.get('username')} (user id {me.get('id')}); uploads through "
+            f"{uploads.name} at {uploads.base_url}."
+        )
 
     # -- requests ---------------------------------------------------------------------------------------
 

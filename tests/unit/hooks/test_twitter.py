@@ -243,6 +243,16 @@ def test_test_connection_names_fields_not_the_temporary_id(monkeypatch: pytest.M
     assert "tmpxyz" not in message.lower() and fake_x.requests == []
 
 
+def test_test_connection_checks_the_upload_api(monkeypatch: pytest.MonkeyPatch, fake_x: FakeX) -> None:
+    """The Test button refuses an upload_api the tasks would refuse, without a request."""
+    extra = {"access_token": "t", "access_token_secret": "s", "upload_api": "v3"}
+    conn = {"conn_type": "twitter", "login": "key", "password": "secret", "extra": extra}
+    monkeypatch.setenv("AIRFLOW_CONN_TMPXYZ", json.dumps(conn))
+    ok, message = TwitterHook("tmpxyz").test_connection()
+    assert not ok and "upload_api" in message and "v3" in message
+    assert fake_x.requests == []
+
+
 def test_status_request(hook: TwitterHook, fake_x: FakeX) -> None:
     fake_x.on("GET", "/2/media/upload", (200, {"data": {"id": "7", "processing_info": {"state": "pending"}}}))
     assert hook.get_upload_status("7")["processing_info"]["state"] == "pending"
