@@ -7,13 +7,13 @@ again; a failed test's report names the directory.
 from __future__ import annotations
 
 import signal
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from tests.deployment.deployment import EXAMPLE_DAGS, TEST_DAGS, Deployment
+from tests.deployment.deployment import EXAMPLE_DAGS, TEST_DAGS, WHOLE_POST_DAGS, Deployment
 from tests.deployment.harness import Emulator, Postgres, Processes, Redis
 
 
@@ -42,7 +42,7 @@ def _deployment(
     name: str,
     executor: str,
     celery_workers: int = 0,
-) -> Iterator[Deployment]:
+) -> Generator[Deployment, None, None]:
     """Start a topology's processes, the emulator and (for Celery) Redis; always stop them, keeping their logs."""
     processes = Processes(name)
     request.config.stash.setdefault(LOG_DIRS, {})[request.module.__name__] = processes.logs
@@ -57,22 +57,53 @@ def _deployment(
             home=tmp_path_factory.mktemp(f"airflow-home-{name}"),
             redis=Redis.start(processes) if celery_workers else None,
             celery_workers=celery_workers,
-            dag_ids=EXAMPLE_DAGS + TEST_DAGS,
+            dag_ids=EXAMPLE_DAGS + TEST_DAGS + WHOLE_POST_DAGS,
         ).start()
     finally:
         processes.stop_all()
 
 
 LOG_DIRS = pytest.StashKey[dict[str, Path]]()
+NEXT_ITEM = pytest.StashKey[pytest.Item | None]()
 CELERY_WORKERS = 2
+
+
+Kept = dict[str, tuple[Generator[Deployment, None, None], Deployment]]
+
+
+@pytest.fixture(scope="session")
+def kept() -> Iterator[Kept]:
+    """Deployments kept running from one module to the next that uses them too; stopped at the end at the latest."""
+    running: Kept = {}
+    yield running
+    for stopping, _ in running.values():
+        stopping.close()
 
 
 @pytest.fixture(scope="module")
 def local(
-    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, postgres: Postgres
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, postgres: Postgres, kept: Kept
 ) -> Iterator[Deployment]:
-    """LocalExecutor: api-server, scheduler, dag-processor and triggerer, each its own process."""
-    yield from _deployment(request, tmp_path_factory, postgres, name="local", executor="LocalExecutor")
+    """LocalExecutor: api-server, scheduler, dag-processor and triggerer, each its own process. Started once for
+    consecutive modules that use it (a start takes a minute or more), stopped before a module that does not."""
+    if "local" in kept and not kept["local"][1].processes.all_alive():
+        kept.pop("local")[0].close()
+    if "local" not in kept:
+        starting = _deployment(request, tmp_path_factory, postgres, name="local", executor="LocalExecutor")
+        kept["local"] = (starting, next(starting))
+    deployment = kept["local"][1]
+    request.config.stash.setdefault(LOG_DIRS, {})[request.module.__name__] = deployment.processes.logs
+    yield deployment
+    following = request.config.stash.get(NEXT_ITEM, None)
+    if "local" not in getattr(following, "fixturenames", ()):
+        kept.pop("local")[0].close()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Any:
+    """Module fixtures tear down within the last test's teardown: tell them which test comes next."""
+    item.config.stash[NEXT_ITEM] = nextitem
+    return (yield)
 
 
 @pytest.fixture(scope="module")

@@ -9,11 +9,13 @@ import subprocess
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any, TypeVar
 
 import requests
 from cryptography.fernet import Fernet
+from packaging.version import Version
 
 from tests.deployment.harness import (
     BIN,
@@ -38,6 +40,12 @@ VIDEO_DAGS = ("example_twitter_video", "example_twitter_video_deferrable")
 TEXT_DAGS = (*VIDEO_DAGS, "example_twitter_images")
 EXAMPLE_DAGS = (*TEXT_DAGS, "example_twitter_taskflow")
 TEST_DAGS = ("deployment_sensor_timeout", "deployment_post_retry")
+# Human-in-the-loop operators (the approval example) exist from Airflow 3.1; on 3.0 that file defines no DAG.
+HITL = Version(version("apache-airflow")) >= Version("3.1")
+# Example DAGs with their own checks (test_local_executor_flows.py), not the every-example-DAG test's.
+WHOLE_POST_DAGS = ("example_twitter_thread", "example_twitter_subtitles") + (
+    ("example_twitter_approval",) if HITL else ()
+)
 
 
 def _bundle(name: str, path: Path) -> dict[str, Any]:
@@ -125,6 +133,21 @@ class Api:
     def xcom(self, dag_id: str, run_id: str, task_id: str, key: str = "return_value") -> Any:
         path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries/{key}"
         return self.call("GET", path, params={"deserialize": "true"})["value"]
+
+    def waiting_for_input(self, dag_id: str, run_id: str, task_id: str) -> dict[str, Any] | None:
+        """The task's request for input (human-in-the-loop) while it waits for an answer, else None."""
+        answer = self.call("GET", f"/dags/{dag_id}/dagRuns/{run_id}/hitlDetails", params={"task_id": task_id})
+        waiting = [
+            detail
+            for detail in answer["hitl_details"]
+            if not detail["response_received"] and detail["task_instance"]["state"] in ("deferred", "awaiting_input")
+        ]
+        return waiting[0] if waiting else None
+
+    def respond(self, dag_id: str, run_id: str, task_id: str, options: list[str]) -> Any:
+        """Answer a request for input as a person does in the UI (its Required Actions page calls this route)."""
+        path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/-1/hitlDetails"
+        return self.call("PATCH", path, json={"chosen_options": options})
 
 
 @dataclass
@@ -260,10 +283,11 @@ class Deployment:
 
     # -- runs ------------------------------------------------------------------------------------------------
 
-    def trigger(self, dag_id: str, run_id: str) -> Run:
-        """Trigger a run; a DAG that takes a ``text`` param posts one naming the run (TaskFlow's text is fixed,
-        its media id names the run)."""
-        conf = {"text": f"deployment {run_id}"} if dag_id in TEXT_DAGS or dag_id in TEST_DAGS else {}
+    def trigger(self, dag_id: str, run_id: str, conf: dict[str, Any] | None = None) -> Run:
+        """Trigger a run with ``conf``; by default, a DAG that takes a ``text`` param posts one naming the run
+        (TaskFlow's text is fixed, its media id names the run)."""
+        if conf is None:
+            conf = {"text": f"deployment {run_id}"} if dag_id in TEXT_DAGS or dag_id in TEST_DAGS else {}
         self.api.trigger(dag_id, run_id, conf)
         return Run(dag_id, run_id, conf)
 

@@ -157,6 +157,9 @@ class Processes:
             if process.popen.returncode is None:
                 process.ensure_alive()
 
+    def all_alive(self) -> bool:
+        return all(process.alive() for process in self.started if process.popen.returncode is None)
+
     def kill_descendant(self, pid: int) -> None:
         """SIGKILL a process that one of ours forked (e.g. a task), after checking that it is ours."""
         ours = {process.pid for process in self.started}
@@ -283,6 +286,8 @@ class Emulator:
     port: int = field(default_factory=free_port)
     process: Process | None = None
     starts: int = 0
+    # Every start lets the account reply to its own posts (a thread); the emulator refuses them by default.
+    self_replies: bool = False
 
     @property
     def url(self) -> str:
@@ -301,6 +306,8 @@ class Emulator:
         self.starts += 1
         argv = [str(BIN / "python"), "-m", "airflow_provider.emulator", "--host", LOOPBACK, "--port", str(self.port)]
         argv += ["--processing-secs", str(processing_secs), "--check-after-secs", str(check_after_secs)]
+        if self.self_replies:
+            argv.append("--self-replies")
         self.process = self.processes.start(f"emulator-{self.starts}", argv)
         wait_until("emulator answering", self._answers, timeout, interval=0.2)
         return self
@@ -315,6 +322,12 @@ class Emulator:
 
     def posts(self) -> list[dict[str, Any]]:
         return list(requests.get(f"{self.url}/_emulator/posts", timeout=10).json())
+
+    def media(self, media_id: str) -> dict[str, Any]:
+        """Everything the emulator knows of one upload: its metadata, its subtitle tracks, its processing."""
+        response = requests.get(f"{self.url}/_emulator/media/{media_id}", timeout=10)
+        response.raise_for_status()
+        return dict(response.json())
 
     def request_log(self) -> list[dict[str, Any]]:
         """Every X call the emulator answered since it started: method, path, query, status, ``at`` (epoch s)."""
