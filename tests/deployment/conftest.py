@@ -85,7 +85,7 @@ def local(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory, postgres: Postgres, kept: Kept
 ) -> Iterator[Deployment]:
     """LocalExecutor: api-server, scheduler, dag-processor and triggerer, each its own process. Started once for
-    consecutive modules that use it (a start takes a minute or more), stopped before a module that does not."""
+    consecutive modules that use it (a start takes 20 to 30 s), stopped before a module that does not."""
     if "local" in kept and not kept["local"][1].processes.all_alive():
         kept.pop("local")[0].close()
     if "local" not in kept:
