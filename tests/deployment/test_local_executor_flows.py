@@ -1,6 +1,6 @@
 """The flows of issue #13 on the LocalExecutor deployment: a thread, a video with subtitles, a post approved or
-rejected by a person through the api-server's REST API while the real triggerer holds the wait, and a video read
-from a ``file://`` URL.
+rejected by a person through the api-server's REST API (the task waits in ``awaiting_input`` on Airflow 3.3, in
+the triggerer before), and a video read from a ``file://`` URL.
 
 The runs start together when the module starts (one emulator, self-replies allowed so that a thread can be
 posted); each test waits for its own runs and checks them against what the emulator received.
