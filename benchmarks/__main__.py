@@ -1,7 +1,7 @@
 """Run every benchmark, print the results table and write it to docs/benchmarks.md: ``make bench``.
 
-``python -m benchmarks [--only upload,memory,waiting,triggers,parse,deployment]`` runs a subset (the document is
-written only when all ran, or with ``--update-doc``: then only the sections that ran are replaced).
+``python -m benchmarks [--only upload,memory,requests,waiting,triggers,parse,deployment]`` runs a subset (the
+document is written only when all ran, or with ``--update-doc``: then only the sections that ran are replaced).
 """
 
 from __future__ import annotations
@@ -9,16 +9,20 @@ from __future__ import annotations
 import argparse
 import os
 import platform
+import sys
 import tempfile
 import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from benchmarks import deployment, parse_cost, triggers, upload, waiting
+from benchmarks import deployment, parse_cost, requests_per_media, triggers, upload, waiting
 from benchmarks.emulator_process import self_signed_cert
 from benchmarks.report import render, replace_sections
 
-SECTIONS = ("upload", "memory", "waiting", "triggers", "parse", "deployment")
+SECTIONS = ("upload", "memory", "requests", "waiting", "triggers", "parse", "deployment")
+# Sections that mostly wait for X's processing (a 60 s video each): run side by side, they take the time of one.
+SIDE_BY_SIDE = {"requests", "waiting"}
 DOC = Path(__file__).resolve().parents[1] / "docs" / "benchmarks.md"
 
 
@@ -34,6 +38,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--only", default=",".join(SECTIONS), help="comma-separated sections")
     parser.add_argument("--update-doc", action="store_true", help="replace the sections that ran in the document")
+    parser.add_argument(
+        "--full", action="store_true", help="deployment: issue #7's matrix with 20 runs per setting (5 more minutes)"
+    )
     args = parser.parse_args()
     chosen = args.only.split(",")
     os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
@@ -44,19 +51,42 @@ def main() -> None:
     runners = {
         "upload": lambda: upload.throughput(workdir, tls),
         "memory": lambda: upload.memory(workdir, tls),
+        "requests": lambda: requests_per_media.run(workdir, tls),
         "waiting": lambda: waiting.run(workdir),
         "triggers": lambda: triggers.run(workdir),
         "parse": lambda: parse_cost.run(workdir),
-        "deployment": lambda: deployment.run(workdir),
+        "deployment": lambda: deployment.run(workdir, full=args.full),
     }
+    command = " ".join(["python -m benchmarks", *sys.argv[1:]])
+    runs: dict[str, str] = {}
+    begun = time.monotonic()
+
+    def measure(name: str, group: list[str]) -> None:
+        started, load = time.monotonic(), os.getloadavg()[0]
+        print(f"running {name} ...", flush=True)
+        results[name] = runners[name]()
+        secs = time.monotonic() - started
+        others = [other for other in group if other != name]
+        runs[name] = (
+            f"`{command}`, {time.strftime('%Y-%m-%d %H:%M %Z')}: {secs:.0f} s, "
+            f"load (1 min) {load:.1f} before, {os.getloadavg()[0]:.1f} after"
+            + (f", side by side with {', '.join(others)}" if others else "")
+        )
+        print(f"  {name} done in {secs:.0f} s", flush=True)
+
+    groups: list[list[str]] = []
     for name in SECTIONS:
         if name in chosen:
-            started = time.monotonic()
-            print(f"running {name} ...", flush=True)
-            results[name] = runners[name]()
-            print(f"  done in {time.monotonic() - started:.0f} s", flush=True)
-    text = render(results, machine=machine(), date=time.strftime("%Y-%m-%d"))
+            if name in SIDE_BY_SIDE and groups and groups[-1][0] in SIDE_BY_SIDE:
+                groups[-1].append(name)
+            else:
+                groups.append([name])
+    for group in groups:
+        with ThreadPoolExecutor(len(group)) as pool:
+            list(pool.map(lambda name, group=group: measure(name, group), group))
+    text = render(results, runs, machine=machine(), date=time.strftime("%Y-%m-%d"))
     print(text)
+    print(f"all sections in {(time.monotonic() - begun) / 60:.1f} min")
     if set(chosen) >= set(SECTIONS):
         DOC.write_text(text)
         print(f"written to {DOC}")

@@ -9,7 +9,7 @@ import socket
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -82,12 +82,17 @@ class RunningEmulator:
 
 
 @contextmanager
-def emulator_process(tls: Tls | None = None, **options: float) -> Iterator[RunningEmulator]:
-    """``python -m airflow_provider.emulator`` with ``--option value`` for each keyword (``latency_ms=40``)."""
+def emulator_process(
+    tls: Tls | None = None, *, rate_limits: Sequence[str] = (), **options: float
+) -> Iterator[RunningEmulator]:
+    """``python -m airflow_provider.emulator`` with ``--option value`` for each keyword (``latency_ms=40``) and a
+    ``--rate-limit`` for each of ``rate_limits`` (``"status=100000/-/-"``)."""
     port = free_port()
     cmd = [sys.executable, "-m", "airflow_provider.emulator", "--host", "127.0.0.1", "--port", str(port)]
     for name, value in options.items():
         cmd += [f"--{name.replace('_', '-')}", str(value)]
+    for limit in rate_limits:
+        cmd += ["--rate-limit", limit]
     if tls:
         cmd += ["--ssl-certfile", str(tls.certfile), "--ssl-keyfile", str(tls.keyfile)]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)

@@ -29,131 +29,221 @@ def replace_sections(document: str, update: str) -> str:
     return "\n".join([preamble.rstrip("\n"), "", *(s.rstrip("\n") + "\n" for s in [*kept, *new.values()])])
 
 
-def render(results: dict[str, Any], *, machine: str, date: str) -> str:
+def render(results: dict[str, Any], runs: dict[str, str], *, machine: str, date: str) -> str:
+    """The document: a preamble, then each section that ran, headed by the run that produced it."""
     out = [
         "# Benchmarks",
         "",
         f"Measured {date} on {machine}, with `make bench` (`python -m benchmarks`). Every X call goes to the bundled",
         "emulator on 127.0.0.1, which runs in its own process; figures move with machine load, so read ratios",
-        "rather than absolute numbers.",
+        "rather than absolute numbers. Under each heading: the command that produced the section, when, how long it",
+        "took and the machine's load (sections can be re-run alone with `--only <section> --update-doc`).",
         "",
     ]
-    if up := results.get("upload"):
-        rates = up["mib_per_s"]
-        out += [
-            f"## Upload throughput ({up['size_mib']} MiB video, median of {up['rounds']} interleaved rounds)",
-            "",
-            "tweepy 4.17 `API.chunked_upload` uses the emulator's v1.1 endpoints; the provider uses the v2 ones.",
-            "Both run over TLS (tweepy only speaks https), in the same process, against the same emulator.",
-            "",
-            "| client | 0 ms added latency | 40 ms added latency | 150 ms added latency |",
-            "| --- | ---: | ---: | ---: |",
-        ]
-        names = dict.fromkeys(k.split("|", 1)[1] for k in rates)
-        for name in names:
-            cells = " | ".join(f"{rates[f'{ms} ms|{name}']:.1f} MiB/s" for ms in LATENCIES_MS)
-            out.append(f"| {name} | {cells} |")
-        at40 = rates[f"40 ms|{PROVIDER_DEFAULT}"] / rates[f"40 ms|{TWEEPY_DEFAULT}"]
-        at0 = rates[f"0 ms|{PROVIDER_DEFAULT}"] / rates[f"0 ms|{PROVIDER_SEQUENTIAL}"]
-        out += [
-            "",
-            f"- At 40 ms: provider default / tweepy default = **{at40:.1f}x** (target ≥ 5x): {_verdict(at40 >= 5)}.",
-            f"- At 0 ms: provider default / provider sequential = **{at0:.2f}x** (target: no slower, ≥ 1x "
-            f"within noise): {_verdict(at0 >= 0.95)}.",
-            "",
-        ]
-    if mem := results.get("memory"):
-        out += [
-            "## Peak RSS growth while uploading (4 MiB chunks)",
-            "",
-            "Resident memory sampled every 2 ms in a fresh process, above its level just before the upload.",
-            "",
-            "| file | parallel segments | peak growth | target (N+1) x chunk + 20 MiB | |",
-            "| ---: | ---: | ---: | ---: | --- |",
-        ]
-        for r in mem:
-            ok = r["growth_mib"] <= r["target_mib"]
-            row = [f"{r['size_mib']} MiB", r["parallel"], f"{r['growth_mib']:.1f} MiB", f"{r['target_mib']} MiB"]
-            out.append("| " + " | ".join(map(str, [*row, _verdict(ok)])) + " |")
-        out.append("")
-    if wait := results.get("waiting"):
-        blocking = next(r for r in wait if r["mode"] == "blocking")["slot_secs"]
-        out += [
-            "## Waiting while X processes a 60 s video (check_after_secs = 5)",
-            "",
-            "Each way of waiting runs as a real DAG with `airflow dags test` on SQLite. Slot time is the time the",
-            "waiting task spent executing, summed over all of its runs (each poke, the deferral, the resumption),",
-            "as the benchmark DAG times it: the metadata DB cannot, since a deferred task's dates span the deferral.",
-            "`dags test` runs tasks in-process, so a real worker's start-up per run is not included; the task-run",
-            "count shows how often it is paid. STATUS calls come from the emulator's log; an early call is one made",
-            "sooner than the advised `check_after_secs` after the previous STATUS or FINALIZE answer.",
-            "",
-            "| way of waiting | task runs | worker-slot seconds | share of blocking | target "
-            "| STATUS calls (ideal) | early calls |",
-            "| --- | ---: | ---: | ---: | --- | ---: | ---: |",
-        ]
-        targets = {"blocking": ("—", None), "reschedule": ("≤ 5%", 0.05), "deferrable": ("≤ 1%", 0.01)}
-        for r in wait:
-            share = r["slot_secs"] / blocking
-            label, limit = targets[r["mode"]]
-            verdict, calls_verdict = "", ""
-            if limit is not None:  # the blocking row is the baseline, not the provider: nothing to judge
-                calls_ok = r["status_calls"] <= r["ideal_calls"] + 1 and r["early_calls"] == 0
-                verdict, calls_verdict = f" {_verdict(share <= limit)}", f" {_verdict(calls_ok)}"
-            out.append(
-                f"| {r['mode']} | {r['task_runs']} | {r['slot_secs']:.1f} | {share:.1%} | {label}{verdict} | "
-                f"{r['status_calls']} ({r['ideal_calls']}){calls_verdict} | {r['early_calls']} |"
-            )
-        out += [
-            "",
-            "The blocking row is what tweepy's `chunked_upload` loop costs inside an Airflow task; its early call is",
-            "the STATUS it sends right after FINALIZE. Targets: 0 early calls and at most ideal + 1 calls, where",
-            "ideal is `ceil(processing / check_after_secs) + 1`.",
-            "",
-        ]
-    if trig := results.get("triggers"):
-        ok = trig["succeeded"] == trig["triggers"] and trig["peak_rss_growth_mib"] <= 300
-        out += [
-            f"## {trig['triggers']} concurrent MediaProcessingTriggers in one event loop",
-            "",
-            f"Every media processes for {trig['processing_secs']:.0f} s with `check_after_secs` = "
-            f"{trig['check_after_secs']:.0f}; the triggers run as in a triggerer, in one asyncio loop.",
-            "",
-            "| completed | peak RSS growth | CPU seconds | wall seconds | STATUS calls | late wake-ups (> 100 ms) |",
-            "| ---: | ---: | ---: | ---: | ---: | ---: |",
-            f"| {trig['succeeded']} / {trig['triggers']} | {trig['peak_rss_growth_mib']:.0f} MiB "
-            f"| {trig['cpu_secs']:.1f} | {trig['wall_secs']:.1f} | {trig['status_calls']} "
-            f"| {trig['late_wakeups']} (worst {trig['worst_late_secs']:.2f} s) |",
-            "",
-            f"Target: all complete and peak RSS ≤ 300 MiB: {_verdict(ok)} "
-            f"(process peak {trig['peak_rss_mib']:.0f} MiB, including Airflow itself).",
-            "",
-            "Late wake-ups: the triggers all start at the same instant, so every `check_after_secs` they all wake",
-            "together and the loop serves the whole burst of polls one after another (on 2 cores shared with the",
-            "emulator); the last polls of a burst start up to the worst figure late. None is early. Uploads that",
-            "finish at different times, as in production, spread these bursts out.",
-            "",
-        ]
-    if parse := results.get("parse"):
-        ok = parse["added_ms"] <= 50
-        out += [
-            "## DAG parse cost",
-            "",
-            f"Median of {parse['samples']} fresh interpreters each, after `import airflow.sdk`:",
-            "",
-            "| DAG file | parse time |",
-            "| --- | ---: |",
-            f"| `dags/example_twitter_video.py` | {parse['provider_ms']:.1f} ms |",
-            f"| the same DAG from EmptyOperators | {parse['empty_ms']:.1f} ms |",
-            "",
-            f"The provider's imports add **{parse['added_ms']:.1f} ms** (target ≤ 50 ms): {_verdict(ok)}.",
-            "Operators and the sensor import the hook (requests, tenacity, oauthlib) and the trigger (httpx) only",
-            "when a task runs.",
-            "",
-        ]
-    if dep := results.get("deployment"):
-        out += _deployment(dep)
+    for name, section in SECTIONS.items():
+        if name in results:
+            heading, blank, *rest = section(results[name])
+            out += [heading, blank, *([f"Run: {runs[name]}.", ""] if name in runs else []), *rest]
     return "\n".join(out)
+
+
+def _upload(up: Any) -> list[str]:
+    """Upload throughput against tweepy (benchmarks/upload.py), and issue #11.1's targets."""
+    rates = up["mib_per_s"]
+    out = [
+        f"## Upload throughput ({up['size_mib']} MiB video, median of {up['rounds']} interleaved rounds)",
+        "",
+        "tweepy 4.17 `API.chunked_upload` uses the emulator's v1.1 endpoints; the provider uses the v2 ones.",
+        "Both run over TLS (tweepy only speaks https), in the same process, against the same emulator.",
+        "",
+        "| client | 0 ms added latency | 40 ms added latency | 150 ms added latency |",
+        "| --- | ---: | ---: | ---: |",
+    ]
+    names = dict.fromkeys(k.split("|", 1)[1] for k in rates)
+    for name in names:
+        cells = " | ".join(f"{rates[f'{ms} ms|{name}']:.1f} MiB/s" for ms in LATENCIES_MS)
+        out.append(f"| {name} | {cells} |")
+    at40 = rates[f"40 ms|{PROVIDER_DEFAULT}"] / rates[f"40 ms|{TWEEPY_DEFAULT}"]
+    at0 = rates[f"0 ms|{PROVIDER_DEFAULT}"] / rates[f"0 ms|{PROVIDER_SEQUENTIAL}"]
+    out += [
+        "",
+        f"- At 40 ms: provider default / tweepy default = **{at40:.1f}x** (target ≥ 5x): {_verdict(at40 >= 5)}.",
+        f"- At 0 ms: provider default / provider sequential = **{at0:.2f}x** (target: no slower, ≥ 1x "
+        f"within noise): {_verdict(at0 >= 0.95)}.",
+        "",
+    ]
+    return out
+
+
+def _memory(mem: Any) -> list[str]:
+    """Peak RSS growth while uploading (benchmarks/upload.py)."""
+    out = [
+        "## Peak RSS growth while uploading (4 MiB chunks)",
+        "",
+        "Resident memory sampled every 2 ms in a fresh process, above its level just before the upload.",
+        "",
+        "| file | parallel segments | peak growth | target (N+1) x chunk + 20 MiB | |",
+        "| ---: | ---: | ---: | ---: | --- |",
+    ]
+    for r in mem:
+        ok = r["growth_mib"] <= r["target_mib"]
+        row = [f"{r['size_mib']} MiB", r["parallel"], f"{r['growth_mib']:.1f} MiB", f"{r['target_mib']} MiB"]
+        out.append("| " + " | ".join(map(str, [*row, _verdict(ok)])) + " |")
+    out.append("")
+    return out
+
+
+def _waiting(wait: Any) -> list[str]:
+    """Slot time and STATUS calls per way of waiting under `airflow dags test` (benchmarks/waiting.py)."""
+    blocking = next(r for r in wait if r["mode"] == "blocking")["slot_secs"]
+    out = [
+        "## Waiting while X processes a 60 s video (check_after_secs = 5)",
+        "",
+        "Each way of waiting runs as a real DAG with `airflow dags test` on SQLite. Slot time is the time the",
+        "waiting task spent executing, summed over all of its runs (each poke, the deferral, the resumption),",
+        "as the benchmark DAG times it: the metadata DB cannot, since a deferred task's dates span the deferral.",
+        "`dags test` runs tasks in-process, so a real worker's start-up per run is not included; the task-run",
+        "count shows how often it is paid. STATUS calls come from the emulator's log; an early call is one made",
+        "sooner than the advised `check_after_secs` after the previous STATUS or FINALIZE answer.",
+        "",
+        "| way of waiting | task runs | worker-slot seconds | share of blocking | target "
+        "| STATUS calls (ideal) | early calls |",
+        "| --- | ---: | ---: | ---: | --- | ---: | ---: |",
+    ]
+    targets = {"blocking": ("—", None), "reschedule": ("≤ 5%", 0.05), "deferrable": ("≤ 1%", 0.01)}
+    for r in wait:
+        share = r["slot_secs"] / blocking
+        label, limit = targets[r["mode"]]
+        verdict, calls_verdict = "", ""
+        if limit is not None:  # the blocking row is the baseline, not the provider: nothing to judge
+            calls_ok = r["status_calls"] <= r["ideal_calls"] + 1 and r["early_calls"] == 0
+            verdict, calls_verdict = f" {_verdict(share <= limit)}", f" {_verdict(calls_ok)}"
+        out.append(
+            f"| {r['mode']} | {r['task_runs']} | {r['slot_secs']:.1f} | {share:.1%} | {label}{verdict} | "
+            f"{r['status_calls']} ({r['ideal_calls']}){calls_verdict} | {r['early_calls']} |"
+        )
+    out += [
+        "",
+        "The blocking row is what tweepy's `chunked_upload` loop costs inside an Airflow task; its early call is",
+        "the STATUS it sends right after FINALIZE. Targets: 0 early calls and at most ideal + 1 calls, where",
+        "ideal is `ceil(processing / check_after_secs) + 1`.",
+        "",
+    ]
+    return out
+
+
+def _parse(parse: Any) -> list[str]:
+    """What the provider adds to parsing a DAG file (benchmarks/parse_cost.py)."""
+    ok = parse["added_ms"] <= 50
+    out = [
+        "## DAG parse cost",
+        "",
+        f"Median of {parse['samples']} fresh interpreters each, after `import airflow.sdk`:",
+        "",
+        "| DAG file | parse time |",
+        "| --- | ---: |",
+        f"| `dags/example_twitter_video.py` | {parse['provider_ms']:.1f} ms |",
+        f"| the same DAG from EmptyOperators | {parse['empty_ms']:.1f} ms |",
+        "",
+        f"The provider's imports add **{parse['added_ms']:.1f} ms** (target ≤ 50 ms): {_verdict(ok)}.",
+        "Operators and the sensor import the hook (requests, tenacity, oauthlib) and the trigger (httpx) only",
+        "when a task runs.",
+        "",
+    ]
+    return out
+
+
+def _requests(req: dict[str, Any]) -> list[str]:
+    """Requests per media (benchmarks/requests_per_media.py), by kind, as the emulator received them."""
+    kinds = ("INIT", "APPEND", "FINALIZE", "STATUS", "metadata", "post")
+    out = [
+        "## Requests per media: the provider against tweepy",
+        "",
+        "Every request the emulator received for one media, from its upload (with alt text) to its post. The",
+        "provider runs the example DAGs with `airflow dags test` (4 MiB segments, its default); tweepy 4.17 runs",
+        "`API.media_upload` (1 MiB segments, its default; for a video its own STATUS loop),",
+        "`API.create_media_metadata` and `Client.create_tweet`. The video is "
+        f"{req['video_mib']} MiB (a 60 s clip at about 5 Mbit/s); X processes",
+        f"it for {req['processing_secs']:g} s and advises checking every {req['check_after_secs']:g} s. Each flow has",
+        "an emulator process of its own; all run side by side.",
+        "",
+        "| media | client | " + " | ".join(kinds) + " | total |",
+        "| --- | --- | " + " | ".join("---:" for _ in kinds) + " | ---: |",
+    ]
+    totals = {}
+    for name, counts in req["counts"].items():
+        media, client = name.split("|", 1)
+        totals[name] = sum(counts.values())
+        cells = " | ".join(str(counts.get(kind, 0)) for kind in kinds)
+        other = f" (and {counts['other']} other)" if counts.get("other") else ""
+        out.append(f"| {media} | {client} | {cells} | {totals[name]}{other} |")
+    video_tweepy = totals["video|tweepy"]
+    out += [
+        "",
+        *(
+            f"- Video, {name.split('|', 1)[1]}: **{totals[name]}** requests, "
+            f"{totals[name] / video_tweepy:.2f}x tweepy's {video_tweepy}."
+            for name in totals
+            if name.startswith("video|provider")
+        ),
+        f"- Image: provider {totals['image|provider']}, tweepy {totals['image|tweepy']}.",
+        "",
+        "The provider's STATUS count includes the post task's own check that the media is ready (a media still",
+        "processing, failed or expired gets a clear error instead of X's refusal of the post). tweepy's image goes",
+        "chunked: its default for an image, one v1.1 simple upload, is not modelled by the emulator; nor is its",
+        "v1.1 `media/metadata/create` (X retired v1.1 media upload in 2025), which the emulator answers 404: the",
+        "request still counts. Segments stay at 4 MiB rather than X's 5 MB limit, as",
+        "[operators.md](operators.md#mediauploadoperator) says: X's samples and xurl send 4 MiB, and a client saw",
+        "HTTP 431 with 5 MiB segments on v2 (abraham/twitteroauth#1257).",
+        "",
+    ]
+    return out
+
+
+def _triggers(trig: dict[str, Any]) -> list[str]:
+    """The 10,000-trigger run (benchmarks/triggers.py) against issue #11.3's targets."""
+    completed = trig["succeeded"] == trig["triggers"]
+    rss_ok, late_ok = trig["peak_rss_growth_mib"] <= 300, trig["lateness_p99"] <= 1
+    out = [
+        f"## {trig['triggers']:,} concurrent MediaProcessingTriggers in one triggerer event loop",
+        "",
+        "The real trigger and hook in one asyncio loop, in a process of its own, against the emulator over loopback",
+        "HTTP (one emulator process per profile below, since the emulator gives all its media one processing time",
+        f"and advice). Uploads finish at random times over {trig['ramp_secs']:.0f} s: the benchmark FINALIZEs each",
+        "media then hands its wait to the triggerer with X's advice, as the sensor defers; every processing time is",
+        "longer than that, so at the end of it every trigger is alive at once. Lateness: a STATUS poll's arrival at",
+        "X minus the advised time (the previous STATUS or FINALIZE answer plus `check_after_secs`). X's own limits",
+        "(STATUS: 1,000 per user per 15 min, 100,000 per app per day) are lifted: a triggerer this busy serves",
+        "many accounts. RSS is sampled every 20 ms from outside, above the level once Airflow and the provider",
+        "are imported.",
+        "",
+        "| share of media | media | X processes for | X advises checking every |",
+        "| ---: | ---: | ---: | ---: |",
+        *(
+            f"| {p['share']:.0%} | {p['count']:,} | {p['processing_secs']:g} s | {p['check_after_secs']:g} s |"
+            for p in trig["profiles"]
+        ),
+        "",
+        "| completed | most alive at once | STATUS polls (peak per s) | CPU s (per poll) | peak RSS growth "
+        "| lateness p50 / p99 / max | early polls |",
+        "| ---: | ---: | ---: | ---: | ---: | ---: | ---: |",
+        f"| {trig['succeeded']:,} / {trig['triggers']:,} | {trig['most_alive']:,} "
+        f"| {trig['polls']:,} ({trig['peak_polls_per_sec']}) "
+        f"| {trig['cpu_secs']:.1f} ({trig['cpu_ms_per_poll']:.2f} ms) | {trig['peak_rss_growth_mib']:.0f} MiB "
+        f"| {trig['lateness_p50']:.2f} / {trig['lateness_p99']:.2f} / {trig['lateness_max']:.2f} s "
+        f"| {trig['early_polls']} |",
+        "",
+        f"- All complete: {_verdict(completed)} ({trig['succeeded']:,} succeeded of {trig['triggers']:,}).",
+        f"- Peak RSS growth **{trig['peak_rss_growth_mib']:.0f} MiB** (target ≤ 300 MiB, "
+        f"{trig['peak_rss_growth_mib'] / 300:.0%} of it): {_verdict(rss_ok)}; process peak "
+        f"{trig['peak_rss_mib']:.0f} MiB, Airflow included.",
+        f"- p99 lateness **{trig['lateness_p99']:.2f} s** (target ≤ 1 s): {_verdict(late_ok)}.",
+        f"- CPU: **{trig['cpu_ms_per_poll']:.2f} ms per poll** (the triggerer process's CPU seconds over its polls,",
+        f"  {trig['wall_secs']:.0f} s wall): one core of this machine serves about "
+        f"{1000 / trig['cpu_ms_per_poll']:,.0f} polls a second, less what else it runs.",
+        "",
+    ]
+    return out
 
 
 def _num(value: float | None, digits: int = 1) -> str:
@@ -277,3 +367,14 @@ def _deployment(dep: dict[str, Any]) -> list[str]:
     if notes:
         out += ["Batches that timed out:", "", *notes, ""]
     return out
+
+
+SECTIONS = {
+    "upload": _upload,
+    "memory": _memory,
+    "requests": _requests,
+    "waiting": _waiting,
+    "triggers": _triggers,
+    "parse": _parse,
+    "deployment": _deployment,
+}
