@@ -2,7 +2,7 @@
 #   make demo   upload -> wait -> post, against the bundled X emulator, on Airflow + SQLite in ./.airflow
 #   make test   ruff, mypy, the whole test suite (unit and end-to-end), then `make versions`
 #   make versions  the example DAG end to end on every supported Airflow 3 line (ci/versions.sh)
-#   make bench  the benchmarks (about 25 minutes, 10 of them under a real scheduler); prints a table and rewrites docs/benchmarks.md
+#   make bench  the benchmarks (about 15 minutes; BENCH_ARGS=--full: issue #7's 20-run matrix, 5 more); prints them and rewrites docs/benchmarks.md
 #   make up     a local Airflow (web UI, scheduler, dag-processor, triggerer; PostgreSQL) against the emulator
 
 PYTHON     ?= python3
@@ -51,7 +51,7 @@ versions: $(UV)
 
 # tweepy (the baseline) pins oauthlib < 4, so it joins only the benchmark run, not the locked environment.
 bench: env
-	$(UV) run --frozen --with tweepy==4.17.0 python -m benchmarks
+	$(UV) run --frozen --with tweepy==4.17.0 python -m benchmarks $(BENCH_ARGS)
 
 clean:
 	rm -rf .airflow .pytest_cache .mypy_cache .ruff_cache .venv-versions
