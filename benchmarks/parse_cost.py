@@ -31,7 +31,7 @@ def _sample(path: Path, env: dict[str, str]) -> float:
     return float(json.loads(out.stdout.strip().splitlines()[-1]))
 
 
-def run(workdir: Path, samples: int = 9) -> dict[str, Any]:
+def run(workdir: Path, samples: int = 7) -> dict[str, Any]:
     env = {**os.environ, "AIRFLOW_HOME": str(workdir / "airflow-parse"), "AIRFLOW__CORE__LOAD_EXAMPLES": "False"}
     files = {
         "provider": ROOT / "dags" / "example_twitter_video.py",
