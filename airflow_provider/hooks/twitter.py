@@ -448,13 +448,9 @@ class TwitterHook(BaseHook):
                 raise unknown_media(media.media_id, _expired_locally(media), media.uploaded_at)
             return
         status = ProcessingStatus.from_media(self.get_upload_status(media.media_id, uploaded_at=media.uploaded_at))
-        if status.failed:
-            raise TwitterInputError(status.failure)
-        if not status.succeeded:
-            raise TwitterInputError(
-                f"Media {media.media_id} is still {status.state}; wait for X to process it before you {purpose}: put "
-                "MediaProcessingSensor before this task."
-            )
+        _require_processed(
+            status, f"wait for X to process it before you {purpose}: put MediaProcessingSensor before this task."
+        )
 
     def get_me(self) -> dict[str, Any]:
         return data_of(self.request("GET", "/2/users/me"), "GET /2/users/me")
@@ -533,13 +529,11 @@ class TwitterHook(BaseHook):
                 if item.processing:
                     raise
                 continue  # a bare id of an image, or one X no longer knows: the post will tell
-            if status.failed:
-                raise TwitterInputError(status.failure)
-            if not status.succeeded:
-                raise TwitterInputError(
-                    f"Media {status.media_id} is still {status.state}; X refuses it in a post until processing has "
-                    "succeeded. Wait for it with MediaProcessingSensor before posting."
-                )
+            _require_processed(
+                status,
+                "X refuses it in a post until processing has succeeded. Wait for it with MediaProcessingSensor "
+                "before posting.",
+            )
             moving += [item.media_id] if status.is_moving or item.is_moving else []
         if moving and len(media) > 1:
             raise TwitterInputError(
@@ -685,6 +679,14 @@ def _status_error(media_id: str, error: TwitterRejectedError, uploaded_at: float
     """X's refusal to tell a media's STATUS: a 400 or 404 means the id is unknown to X (expired, another account's,
     or media X never processed); other refusals stand as they are."""
     return unknown_media(media_id, error, uploaded_at) if error.http_status in (400, 404) else error
+
+
+def _require_processed(status: ProcessingStatus, advice: str) -> None:
+    """Refuse media whose processing failed or has not yet succeeded; ``advice`` says what the user should do."""
+    if status.failed:
+        raise TwitterInputError(status.failure)
+    if not status.succeeded:
+        raise TwitterInputError(f"Media {status.media_id} is still {status.state}; {advice}")
 
 
 def _connection_metadata() -> dict[str, Any]:
