@@ -23,10 +23,12 @@ if TYPE_CHECKING:
     from requests.auth import AuthBase
 
 # httpcore's pool scans all its connections for every request it starts or ends, and for every idle one of them
-# (quadratic: with 100 connections a poll cost ~30 ms of CPU at 500 triggers, measured by benchmarks/triggers.py), so
-# the triggerer's connections are spread over several small clients: 12 x 8, enough polls in flight for a WAN.
+# (quadratic: one 100-connection client cost 3.3 ms of CPU per poll at 500 triggers, benchmarks/triggers.py), so the
+# triggerer's connections are spread over small clients. 32 x 8: a connection is held until its answer is read,
+# which a busy loop (10,000 triggers) or a WAN round trip makes 0.1-0.2 s, so 96 capped the polls in flight and
+# queued them for up to 25 s; with 256 the queue is the loop's CPU, not the connections.
 CONNECTIONS_PER_CLIENT = 8
-CLIENTS_PER_LOOP = 12
+CLIENTS_PER_LOOP = 32
 _ASYNC_CLIENTS: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, AsyncClientPool] = weakref.WeakKeyDictionary()
 
 
