@@ -220,7 +220,7 @@ def _triggers(trig: dict[str, Any]) -> list[str]:
         "| share of media | media | X processes for | X advises checking every |",
         "| ---: | ---: | ---: | ---: |",
         *(
-            f"| {p['share']:.0%} | {p['count']:,} | {p['processing_secs']:g} s | {p['check_after_secs']:g} s |"
+            f"| {p['share']:.1%} | {p['count']:,} | {p['processing_secs']:g} s | {p['check_after_secs']:g} s |"
             for p in trig["profiles"]
         ),
         "",
