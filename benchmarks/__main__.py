@@ -84,9 +84,10 @@ def main() -> None:
     for group in groups:
         with ThreadPoolExecutor(len(group)) as pool:
             list(pool.map(lambda name, group=group: measure(name, group), group))
-    text = render(results, runs, machine=machine(), date=time.strftime("%Y-%m-%d"))
+    minutes = (time.monotonic() - begun) / 60
+    text = render(results, runs, machine=machine(), date=time.strftime("%Y-%m-%d"), minutes=minutes)
     print(text)
-    print(f"all sections in {(time.monotonic() - begun) / 60:.1f} min")
+    print(f"all sections in {minutes:.1f} min")
     if set(chosen) >= set(SECTIONS):
         DOC.write_text(text)
         print(f"written to {DOC}")

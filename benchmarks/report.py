@@ -29,15 +29,16 @@ def replace_sections(document: str, update: str) -> str:
     return "\n".join([preamble.rstrip("\n"), "", *(s.rstrip("\n") + "\n" for s in [*kept, *new.values()])])
 
 
-def render(results: dict[str, Any], runs: dict[str, str], *, machine: str, date: str) -> str:
+def render(results: dict[str, Any], runs: dict[str, str], *, machine: str, date: str, minutes: float) -> str:
     """The document: a preamble, then each section that ran, headed by the run that produced it."""
     out = [
         "# Benchmarks",
         "",
-        f"Measured {date} on {machine}, with `make bench` (`python -m benchmarks`). Every X call goes to the bundled",
-        "emulator on 127.0.0.1, which runs in its own process; figures move with machine load, so read ratios",
-        "rather than absolute numbers. Under each heading: the command that produced the section, when, how long it",
-        "took and the machine's load (sections can be re-run alone with `--only <section> --update-doc`).",
+        f"Measured {date} on {machine}, with `make bench` (`python -m benchmarks`, {minutes:.1f} minutes for the",
+        "sections below; target 15). Every X call goes to the bundled emulator on 127.0.0.1, which runs in its own",
+        "process; figures move with machine load, so read ratios rather than absolute numbers. Under each heading:",
+        "the command that produced the section, when, how long it took and the machine's load (a section can be",
+        "re-run alone with `--only <section> --update-doc`).",
         "",
     ]
     for name, section in SECTIONS.items():
