@@ -76,8 +76,8 @@ def _rss(pid: int) -> int:
 
 def _initialize(conn_id: str, count: int, video: Path) -> list[Wait]:
     """INIT and APPEND ``count`` media on the connection's emulator: FINALIZE comes later, on the schedule."""
+    from airflow_provider.files.media_file import inspect_media_file
     from airflow_provider.hooks.twitter import TwitterHook
-    from airflow_provider.media import inspect_media_file
 
     hook = TwitterHook(conn_id)
     media = inspect_media_file(str(video))

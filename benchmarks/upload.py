@@ -36,8 +36,8 @@ def make_video(path: Path, size: int) -> Path:
 
 
 def provider_upload(emulator: RunningEmulator, path: Path, chunk_size: int, parallel: int) -> float:
+    from airflow_provider.files.media_file import inspect_media_file
     from airflow_provider.hooks.twitter import TwitterHook
-    from airflow_provider.media import inspect_media_file
 
     os.environ["AIRFLOW_CONN_TWITTER_DEFAULT"] = emulator.connection_json()
     hook = TwitterHook()
@@ -107,7 +107,7 @@ import json, os, sys, threading, time
 sys.path.insert(0, {str(Path(__file__).resolve().parents[1])!r})
 os.environ["AIRFLOW_CONN_TWITTER_DEFAULT"] = {emulator.connection_json()!r}
 from airflow_provider.hooks.twitter import TwitterHook
-from airflow_provider.media import inspect_media_file
+from airflow_provider.files.media_file import inspect_media_file
 page = os.sysconf("SC_PAGE_SIZE")
 def rss():
     with open("/proc/self/statm") as f:

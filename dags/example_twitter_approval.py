@@ -31,8 +31,8 @@ from airflow.providers.common.compat.sdk import (
 
 from airflow_provider.operators.media import MediaUploadOperator
 from airflow_provider.operators.tweet import CreateTweetOperator
+from airflow_provider.rules.receipt import MediaReceipt as MediaReceipt
 from airflow_provider.sensors.media import MediaProcessingSensor
-from airflow_provider.uploaded_media import UploadedMedia
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -57,7 +57,7 @@ if ApprovalOperator is not None:
 
     class ApproveBeforeExpiry(ApprovalOperator):
         """``ApprovalOperator`` whose wait ends before the uploaded media expire, for an approval after that would
-        post nothing. ``media`` is the upload's output (templated); ``max_wait`` the longest wait."""
+        post nothing. ``media`` is the video's receipt (templated); ``max_wait`` the longest wait."""
 
         template_fields = (*ApprovalOperator.template_fields, "media")
 
@@ -67,7 +67,7 @@ if ApprovalOperator is not None:
             self.max_wait = max_wait
 
         def execute(self, context: Context) -> Any:
-            expires_at = UploadedMedia.parse(self.media).expires_at
+            expires_at = MediaReceipt.parse(self.media).expires_at
             wait = self.max_wait
             if expires_at is not None:
                 left = timedelta(seconds=expires_at - time.time()) - POSTING_MARGIN
@@ -110,8 +110,8 @@ if ApprovalOperator is not None:
             task_id="approve",
             subject="Post this video to X?",
             body="**Text:** {{ params.text }}\n\n**File:** `{{ params.media_path }}`",
-            media=upload.output,
+            media=wait.output,
             max_wait=APPROVAL_TIMEOUT,
         )
-        post = CreateTweetOperator(task_id="post", text="{{ params.text }}", media_ids=[upload.output])
-        wait >> approve >> post
+        post = CreateTweetOperator(task_id="post", text="{{ params.text }}", media_ids=[wait.output])
+        approve >> post  # the approval passes no data: it only gates the post

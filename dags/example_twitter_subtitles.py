@@ -5,7 +5,8 @@ Upload a video with its metadata, wait for X to process it, give it English subt
 
 The upload sets, in one metadata call, the alt text, a content warning and whether viewers may download the
 video. ``MediaSubtitlesOperator`` goes between the sensor and the post: it uploads the SRT (or WebVTT) file and
-attaches it to the processed video as the language's track; a retry replaces the track, so there is one.
+attaches it to the processed video as the language's track; a retry replaces the track, so there is one. Each task
+passes the video's receipt on to the next, the subtitles' output naming the track it attached.
 
     airflow dags test example_twitter_subtitles -c '{"subtitles_path": "/data/clip.fr.srt", "language_code": "FR",
         "display_name": "Français"}'
@@ -50,10 +51,9 @@ with DAG(
     wait = MediaProcessingSensor(task_id="wait_for_processing", media_id=upload.output, timeout=30 * 60)
     subtitles = MediaSubtitlesOperator(
         task_id="add_subtitles",
-        media=upload.output,
+        media=wait.output,
         file_path="{{ params.subtitles_path }}",
         language_code="{{ params.language_code }}",
         display_name="{{ params.display_name }}",
     )
-    post = CreateTweetOperator(task_id="post", text="{{ params.text }}", media_ids=[upload.output])
-    wait >> subtitles >> post
+    CreateTweetOperator(task_id="post", text="{{ params.text }}", media_ids=[subtitles.output])

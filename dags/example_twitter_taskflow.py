@@ -49,8 +49,7 @@ def example_twitter_taskflow() -> None:
     media_path = choose_media()
     upload = MediaUploadOperator(task_id="upload_media", file_path=media_path)
     wait = MediaProcessingSensor(task_id="wait_for_processing", media_id=upload.output)
-    post = CreateTweetOperator(task_id="post", text=write_caption(media_path), media_ids=[upload.output])
-    wait >> post
+    post = CreateTweetOperator(task_id="post", text=write_caption(media_path), media_ids=[wait.output])
     report(post.output)
 
 

@@ -3,6 +3,9 @@
 """
 Upload a video to X, wait for X to process it without holding a worker slot, then post it.
 
+Each task hands its output to the next: the upload's receipt to the sensor, the sensor's (now saying X has processed
+the video) to the post, which then asks X nothing more about the media.
+
 Two DAGs differ only in how they wait:
 
 - ``example_twitter_video``: the sensor in reschedule mode; the slot is free between pokes, and each poke
@@ -54,8 +57,7 @@ def video_dag(dag_id: str, *, deferrable: bool) -> DAG:
             timeout=30 * 60,
             deferrable=deferrable,
         )
-        post = CreateTweetOperator(task_id="post", text="{{ params.text }}", media_ids=[upload.output])
-        wait >> post
+        CreateTweetOperator(task_id="post", text="{{ params.text }}", media_ids=[wait.output])
     return dag
 
 

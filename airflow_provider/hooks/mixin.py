@@ -13,7 +13,8 @@ class TwitterHookMixin:
     """
     A ``TwitterHook`` built on first use from the task's ``twitter_conn_id`` and ``hook_params``.
 
-    The hook module (requests, tenacity, oauthlib) is imported at run time, never while the DAG file is parsed.
+    The hook module (the client: httpx, tenacity, oauthlib) is imported at run time, never while the DAG file is
+    parsed.
     ``hook_defaults`` are a task class's own defaults; the user's ``hook_params`` override them.
     """
 

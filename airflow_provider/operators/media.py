@@ -8,20 +8,14 @@ from typing import TYPE_CHECKING, Any
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider import DEFAULT_CONN_ID
-from airflow_provider.arguments import check_conn_id, check_hook_params, check_number
+from airflow_provider.client.uploads import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL_SEGMENTS
+from airflow_provider.files.media_file import inspect_media_file
 from airflow_provider.hooks.mixin import TwitterHookMixin
-from airflow_provider.mapped_media import check_upload_group
-from airflow_provider.media import (
-    DEFAULT_CHUNK_SIZE,
-    DEFAULT_PARALLEL_SEGMENTS,
-    MAX_VIDEO_SECONDS,
-    MIN_VIDEO_SECONDS,
-    MiB,
-    chunk_size_in_range,
-    inspect_media_file,
-)
-from airflow_provider.media_metadata import MediaMetadata
-from airflow_provider.uploaded_media import UploadedMedia
+from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.rules.media import MAX_VIDEO_SECONDS, MIN_VIDEO_SECONDS, MiB, chunk_size_in_range, segment_count
+from airflow_provider.rules.metadata import MediaMetadata
+from airflow_provider.rules.numbers import check_number
+from airflow_provider.rules.receipt import MediaReceipt
 
 if TYPE_CHECKING:
     import os
@@ -61,10 +55,11 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
     :param twitter_conn_id: Connection of type ``twitter``.
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`
         (timeouts, retries).
-    :return: What the next tasks need, as a dict (the ``return_value`` XCom): ``media_id`` (a string),
-        ``media_key``, ``processing`` (whether X is processing it: false for images), ``next_status_at`` (epoch
-        time X advised for the first STATUS check), ``uploaded_at`` and ``expires_at``. Pass it as is to
-        ``MediaProcessingSensor(media_id=...)`` and ``CreateTweetOperator(media_ids=[...])``.
+    :return: The media's receipt, as a dict (the ``return_value`` XCom): ``media_id`` (a string), ``media_key``,
+        ``state`` (X's processing state: ``succeeded`` for images, which X does not process; ``pending`` or
+        ``in_progress`` for videos and GIFs), ``next_status_at`` (epoch time X advised for the first STATUS check),
+        ``uploaded_at``, ``expires_at`` and ``subtitles`` (empty). Pass it as is to
+        ``MediaProcessingSensor(media_id=...)``, or, for an image, to ``CreateTweetOperator(media_ids=[...])``.
     """
 
     template_fields: Sequence[str] = ("file_path", "media_type", "media_category", "alt_text", "found_media_origin")
@@ -115,22 +110,21 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         media = inspect_media_file(
             self.file_path, self.media_type, self.media_category, max_video_duration=self.max_video_duration
         )
-        check_upload_group(self, context, media)  # mapped for one post: the whole group, before any upload
         self.log.info(
             "Uploading %s: %s, %s, %.2f MiB in %d segment(s) of up to %.2f MiB",
             media.path,
             media.media_type,
             media.media_category,
             media.size / MiB,
-            media.segment_count(self.chunk_size),
+            segment_count(media.size, self.chunk_size),
             self.chunk_size / MiB,
         )
         final = self.hook.upload_media(
             media, chunk_size=self.chunk_size, parallel_segments=self.parallel_segments, metadata=metadata
         )
-        uploaded = UploadedMedia.from_finalize(final)
-        if uploaded.processing:
-            self.log.info("Media %s uploaded; X is processing it.", uploaded.media_id)
+        receipt = MediaReceipt.from_finalize(final)
+        if receipt.ready:
+            self.log.info("Media %s is ready to post.", receipt.media_id)
         else:
-            self.log.info("Media %s is ready to post.", uploaded.media_id)
-        return uploaded.to_xcom()
+            self.log.info("Media %s uploaded; X is processing it.", receipt.media_id)
+        return receipt.to_xcom()

@@ -3,27 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider import DEFAULT_CONN_ID
-from airflow_provider.arguments import check_conn_id, check_hook_params
 from airflow_provider.exceptions import TwitterInputError
+from airflow_provider.files.media_file import inspect_subtitles_file
 from airflow_provider.hooks.mixin import TwitterHookMixin
-from airflow_provider.subtitles import (
-    check_display_name,
-    check_language_code,
-    check_video_category,
-    inspect_subtitles_file,
-)
-from airflow_provider.uploaded_media import UploadedMedia
+from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.rules.media import VIDEO
+from airflow_provider.rules.receipt import MediaReceipt
+from airflow_provider.rules.subtitles import check_display_name, check_language_code, check_video_category
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
-
-# media_key prefixes of a video (processing.py): 7_ video, 13_ amplify video.
-_VIDEO_KEY_PREFIXES = ("7_", "13_")
 
 
 class MediaSubtitlesOperator(TwitterHookMixin, BaseOperator):
@@ -32,12 +27,13 @@ class MediaSubtitlesOperator(TwitterHookMixin, BaseOperator):
     attach it with ``POST /2/media/subtitles``.
 
     Place it after :class:`~airflow_provider.sensors.media.MediaProcessingSensor` and before the post: whether X
-    takes subtitles for a video it is still processing is not documented, so the video must be processed first
-    (checked with one STATUS call, which also catches a video that failed or expired). The file, the language
+    takes subtitles for a video it is still processing is not documented, so the video must be processed first: the
+    sensor's output says so (an upload's output or a bare id costs one STATUS call, which also catches a video that
+    failed); an expired video is refused. The file, the language
     code and the display name are checked before any request. Safe to retry: a retried try replaces the track
     of this language an earlier try may have attached, so the video ends with exactly one.
 
-    :param media: The video's upload output (``upload.output``) or its media id. (templated)
+    :param media: The video's receipt (``wait.output`` of ``MediaProcessingSensor``) or its media id. (templated)
     :param file_path: Local path of the SRT or WebVTT file; its type is read from its content. (templated)
     :param language_code: Two-letter language code, such as ``"EN"`` (X wants upper case; ``"en"`` is taken as
         ``"EN"``). (templated)
@@ -46,8 +42,9 @@ class MediaSubtitlesOperator(TwitterHookMixin, BaseOperator):
         ``amplify_video``; X attaches subtitles to no other media.
     :param twitter_conn_id: Connection of type ``twitter``.
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`.
-    :return: ``{"media_id", "subtitles_media_id", "language_code", "display_name"}``: the video, the uploaded
-        track and how it is shown.
+    :return: The video's receipt, processed, with this track in its ``subtitles`` (``{"language_code",
+        "display_name", "media_id"}``, the last the uploaded track's media id): pass it on to the post,
+        ``CreateTweetOperator(media_ids=[subtitles.output])``.
     """
 
     template_fields: Sequence[str] = ("media", "file_path", "language_code", "display_name")
@@ -76,16 +73,16 @@ class MediaSubtitlesOperator(TwitterHookMixin, BaseOperator):
         self.hook_params = check_hook_params(hook_params)
 
     def execute(self, context: Context) -> dict[str, Any]:
-        video = UploadedMedia.parse(self.media, argument="media")
-        if video.media_key is not None and not video.media_key.startswith(_VIDEO_KEY_PREFIXES):
+        video = MediaReceipt.parse(self.media, argument="media")
+        if video.kind not in (None, VIDEO):
             raise TwitterInputError(
                 f"media {video.media_id} is not a video (its media_key is {video.media_key}); X attaches subtitles "
-                "to videos only. Pass the output of the video's MediaUploadOperator."
+                "to videos only. Pass the output of the video's MediaProcessingSensor."
             )
         language_code = check_language_code(self.language_code)
         display_name = check_display_name(self.display_name)
         subtitles_file = inspect_subtitles_file(self.file_path)
-        self.hook.check_media_processed(video, purpose="attach subtitles to it")
+        video = self.hook.check_media_processed(video, purpose="attach subtitles to it")
         self.log.info(
             "Uploading %s (%s) as %s subtitles", subtitles_file.path, subtitles_file.media_type, language_code
         )
@@ -101,9 +98,6 @@ class MediaSubtitlesOperator(TwitterHookMixin, BaseOperator):
         self.log.info(
             "Media %s has %s subtitles %r (media %s).", video.media_id, language_code, display_name, subtitles_id
         )
-        return {
-            "media_id": video.media_id,
-            "subtitles_media_id": subtitles_id,
-            "language_code": language_code,
-            "display_name": display_name,
-        }
+        track = {"language_code": language_code, "display_name": display_name, "media_id": subtitles_id}
+        others = tuple(t for t in video.subtitles if t.get("language_code") != language_code)
+        return replace(video, subtitles=(*others, track)).to_xcom()

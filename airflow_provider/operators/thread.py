@@ -8,11 +8,11 @@ from typing import TYPE_CHECKING, Any
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider import DEFAULT_CONN_ID
-from airflow_provider.arguments import check_conn_id, check_hook_params
 from airflow_provider.exceptions import TwitterApiError
 from airflow_provider.hooks.mixin import TwitterHookMixin
-from airflow_provider.post_options import PostOptions
-from airflow_provider.threads import broken_thread, link, parse_thread, posted_chain
+from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.rules.post_options import PostOptions
+from airflow_provider.rules.threads import broken_thread, link, parse_thread, posted_chain
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context

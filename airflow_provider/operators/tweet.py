@@ -8,10 +8,9 @@ from typing import TYPE_CHECKING, Any
 from airflow.providers.common.compat.sdk import BaseOperator
 
 from airflow_provider import DEFAULT_CONN_ID
-from airflow_provider.arguments import check_conn_id, check_hook_params
 from airflow_provider.hooks.mixin import TwitterHookMixin
-from airflow_provider.mapped_media import check_post_media_at_parse
-from airflow_provider.post_options import PostOptions
+from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.rules.post_options import PostOptions
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -21,14 +20,16 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
     """
     Publish a post with ``POST /2/tweets``.
 
-    Media must have finished processing (see :class:`~airflow_provider.sensors.media.MediaProcessingSensor`);
-    X refuses the post otherwise, so nothing is ever posted without its media. If the answer to the post is
+    Media must have finished processing: pass the sensor's output (``[wait.output]``), which says so, and the post
+    asks X nothing more about it; given an upload's output or a bare id of a video, the post asks X's STATUS once and
+    refuses media still processing, so nothing is ever posted without its media. If the answer to the post is
     lost, or the task was killed after X accepted the post, the retry finds that post and returns it instead of
     posting again: one run, one post. For a post with media this is certain (the media ids are this run's own);
     for text alone, a post with the same text made since the DAG run started is taken as this run's.
 
     :param text: Text of the post. (templated)
-    :param media_ids: Up to 4 uploads' outputs or media ids, for example ``[upload.output]``. (templated)
+    :param media_ids: Up to 4 media: receipts (``[wait.output]`` of ``MediaProcessingSensor``, ``[upload.output]``
+        of an image's ``MediaUploadOperator``, or a mapped upload's ``upload.output``) or media ids. (templated)
     :param reply_settings: Who may reply: ``following``, ``mentionedUsers``, ``subscribers`` or ``verified``;
         None (the default) lets everyone.
     :param made_with_ai: Label the post as made with AI.
@@ -62,7 +63,6 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
         super().__init__(**kwargs)
         self.text = text
         self.media_ids = media_ids
-        check_post_media_at_parse(media_ids)  # a mapped upload's output: its count, and wrapping, from the DAG
         # Options that are not templated are checked now: a bad one fails the DAG at parse time.
         PostOptions(reply_settings=reply_settings, made_with_ai=made_with_ai, paid_partnership=paid_partnership)
         self.reply_settings = reply_settings

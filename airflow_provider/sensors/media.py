@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import datetime
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from datetime import timedelta
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import TYPE_CHECKING, Any, ClassVar, NoReturn
 
 from airflow.exceptions import AirflowRescheduleException  # same path on Airflow 2 and 3; not in common.compat
 from airflow.providers.common.compat.sdk import (
@@ -20,12 +19,13 @@ from airflow.providers.common.compat.sdk import (
 )
 
 from airflow_provider import DEFAULT_CONN_ID
-from airflow_provider.arguments import check_conn_id, check_hook_params, check_number
-from airflow_provider.exceptions import TwitterApiError, TwitterRejectedError, TwitterTriggerError
+from airflow_provider.client.answers import rate_limit_wait
+from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError, TwitterTriggerError
 from airflow_provider.hooks.mixin import TwitterHookMixin
-from airflow_provider.processing import ProcessingStatus, minted_at
-from airflow_provider.responses import rate_limit_wait
-from airflow_provider.uploaded_media import UploadedMedia
+from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.rules.numbers import check_number
+from airflow_provider.rules.processing import ProcessingStatus, minted_at
+from airflow_provider.rules.receipt import MediaReceipt
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
@@ -47,11 +47,14 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
     In the default ``reschedule`` mode the slot is released between pokes, and the next poke comes
     ``check_after_secs`` after X's answer but never sooner than ``min_reschedule_interval``: releasing a slot
     for a shorter wait costs more than it saves and, under a real scheduler, runs into the Airflow race
-    apache/airflow#71172. A try lost to that race is retried (``retries`` defaults to 3); polling again is
-    harmless. In ``poke`` mode and when deferred, X's advice is followed to the second.
+    apache/airflow#71172; the log says when it polls later than X advises, and why. A try lost to that race is
+    retried (``retries`` defaults to 3); polling again is harmless. In ``poke`` mode and when deferred, X's advice is
+    followed to the second.
 
     Failed processing (``failed``, or an ``error`` while ``in_progress``) fails the task at once, without
-    retries, with X's error.
+    retries, with X's error. ``soft_fail`` skips the task at the timeout instead of failing it; ``silent_fail`` and
+    ``never_fail`` are refused, since the sensor reschedules itself from its poke (at X's advice), which they would
+    turn into an error or a skip.
 
     :param media_id: The upload's output, or a media id string. (templated)
     :param twitter_conn_id: Connection of type ``twitter``.
@@ -59,7 +62,9 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
     :param min_reschedule_interval: Shortest reschedule in seconds, in reschedule mode.
     :param deferrable: After one inline poke, hand the wait to the triggerer
         (:class:`~airflow_provider.triggers.media.MediaProcessingTrigger`); default ``[operators] default_deferrable``.
-    :return: The final STATUS ``data`` of the media, or the upload's output for media X does not process.
+    :return: The media's receipt, as the upload returned it, with ``state`` ``succeeded`` once X has processed it
+        (and ``expires_at`` as X last said): pass it to ``CreateTweetOperator(media_ids=[wait.output])``, which then
+        asks X nothing more about the media.
     """
 
     template_fields: Sequence[str] = ("media_id",)
@@ -81,6 +86,12 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
         **kwargs: Any,
     ) -> None:
         check_number("min_reschedule_interval", min_reschedule_interval, unit="seconds")
+        if unsupported := [name for name in ("silent_fail", "never_fail") if kwargs.get(name)]:
+            raise TwitterInputError(
+                f"MediaProcessingSensor does not take {' or '.join(unsupported)}: it reschedules itself from its poke, "
+                "at X's advice, which they would turn into an error or a skip. Use soft_fail=True to skip the task "
+                "at the timeout."
+            )
         kwargs.setdefault("retries", 3)
         kwargs.setdefault("retry_delay", timedelta(seconds=min_reschedule_interval))
         super().__init__(mode=mode, poke_interval=poke_interval, timeout=timeout, **kwargs)
@@ -89,67 +100,44 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
         self.hook_params = check_hook_params(hook_params)
         self.min_reschedule_interval = min_reschedule_interval
         self.deferrable = deferrable
-        # Set by execute() for the pokes of this one call; never carried to the next: in reschedule mode that
-        # runs in another process, perhaps on another machine.
-        self._media: UploadedMedia | None = None
-        self._deadline = 0.0
-        self._advised_wait: float | None = None
 
     def execute(self, context: Context) -> Any:
-        media = self._media = UploadedMedia.parse(self.media_id)
-        if media.processing is False:
-            self.log.info("X reported no processing for media %s at FINALIZE: nothing to wait for.", media.media_id)
+        media = MediaReceipt.parse(self.media_id)
+        if media.ready:
+            self.log.info("X reported media %s ready at FINALIZE: nothing to wait for.", media.media_id)
             return media.to_xcom()
-        self._deadline = self._window_start(media, context) + self.timeout
-        wait = min(max(0.0, (media.next_status_at or 0) - time.time()), self._remaining())  # X's FINALIZE advice
-        if self.deferrable:
-            if not wait and (done := self.poke(context)):
-                return done.xcom_value if isinstance(done, PokeReturnValue) else None
-            return self._defer(poll_at=time.time() + (wait or self._next_wait()))
-        if wait and self.reschedule and wait >= self.min_reschedule_interval:
-            raise AirflowRescheduleException(timezone.utcnow() + timedelta(seconds=wait))
-        if wait:
-            time.sleep(wait)
-        return super().execute(context)
+        if not self.deferrable:
+            return super().execute(context)
+        deadline = self._deadline(media, context)
+        wait = min(_until(media.next_status_at), _until(deadline))  # X's FINALIZE advice
+        if not wait:
+            outcome = self._check(media)
+            if isinstance(outcome, MediaReceipt):
+                return outcome.to_xcom()
+            wait = outcome
+        return self._defer(media, poll_at=time.time() + wait, deadline=deadline)
 
-    def poke(self, context: Context) -> bool | PokeReturnValue:
-        media = self._media or UploadedMedia.parse(self.media_id)
-        self._advised_wait = None
-        try:
-            data = self.hook.get_upload_status(media.media_id, uploaded_at=media.uploaded_at)
-        except TwitterRejectedError as e:
-            if media.processing is None and e.http_status in (400, 404):
-                # A bare id: X answers STATUS only for media it processes (an image), or the id is gone. Either
-                # way there is nothing to wait for; the post will say if X no longer knows the media.
-                self.log.warning("X has no processing for media %s (%s); nothing to wait for.", media.media_id, e)
-                return PokeReturnValue(is_done=True, xcom_value=media.to_xcom())
-            raise
-        except TwitterApiError as e:
-            if not e.is_rate_limit:
-                raise
-            self._advised_wait = rate_limit_wait(e)
-            self.log.warning("Rate limited by X; next poke after the reset, in %.0f s.", self._advised_wait)
-            return self._not_yet(media)
-        status = ProcessingStatus.from_media(data)
-        if status.failed:
-            self.log.error(status.failure)
-            raise AirflowFailException(status.failure)
-        if status.succeeded:
-            self.log.info("Media %s is processed and ready to post.", media.media_id)
-            return PokeReturnValue(is_done=True, xcom_value=data)
-        self._advised_wait = status.check_after_secs
-        advice = f"X advises checking again in {status.check_after_secs} s" if status.check_after_secs else "no advice"
-        self.log.info("%s (%s).", status.describe().capitalize(), advice)
-        return self._not_yet(media)
+    def poke(self, context: Context) -> PokeReturnValue:
+        """Ask X until it has finished: in reschedule mode each wait releases the slot (the task comes back to this
+        poke), in poke mode it sleeps. Every wait is X's advice, never past the deadline."""
+        media = MediaReceipt.parse(self.media_id)
+        deadline = self._deadline(media, context)
+        if wait := _until(media.next_status_at):  # X's advice at FINALIZE; a short one is waited in the slot
+            self._pause(media, wait, deadline, release=wait >= self.min_reschedule_interval)
+        while True:
+            outcome = self._check(media)
+            if isinstance(outcome, MediaReceipt):
+                return PokeReturnValue(is_done=True, xcom_value=outcome.to_xcom())
+            self._pause(media, outcome, deadline, release=True)
 
     def execute_complete(self, context: Context, event: dict[str, Any] | None = None) -> Any:
-        """Resume after the trigger: the final STATUS as XCom, or X's error."""
+        """Resume after the trigger: the receipt once processed, or X's error."""
         if not event:
             raise TwitterTriggerError("MediaProcessingTrigger ended without an event.")
         media_id, outcome = event.get("media_id"), event.get("status")
         if outcome == "succeeded":
             self.log.info("Media %s is processed and ready to post.", media_id)
-            return event["media"]
+            return MediaReceipt.parse(self.media_id).processed(ProcessingStatus.from_media(event["media"])).to_xcom()
         if outcome == "failed":
             self.log.error(event["message"])
             raise AirflowFailException(event["message"])
@@ -157,58 +145,89 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
             self._timed_out(str(media_id))
         raise TwitterTriggerError(f"Could not watch media {media_id}: {event.get('message')}")
 
-    def _not_yet(self, media: UploadedMedia) -> bool:
-        if self._remaining() <= 0:
-            self._timed_out(media.media_id)
-        return False
+    def _check(self, media: MediaReceipt) -> MediaReceipt | float:
+        """One STATUS: the receipt once X is done with the media, else the seconds to wait before asking again."""
+        try:
+            data = self.hook.get_upload_status(media.media_id, uploaded_at=media.uploaded_at)
+        except TwitterRejectedError as e:
+            if media.state is None and e.http_status in (400, 404):
+                # A bare id: X answers STATUS only for media it processes (an image), or the id is gone. Either
+                # way there is nothing to wait for; the post will say if X no longer knows the media.
+                self.log.warning("X has no processing for media %s (%s); nothing to wait for.", media.media_id, e)
+                return media
+            raise
+        except TwitterApiError as e:
+            if not e.is_rate_limit:
+                raise
+            wait = rate_limit_wait(e)
+            self.log.warning("Rate limited by X; next poke after the reset, in %.0f s.", wait)
+            return wait
+        status = ProcessingStatus.from_media(data)
+        if status.failed:
+            self.log.error(status.failure)
+            raise AirflowFailException(status.failure)
+        if status.succeeded:
+            self.log.info("Media %s is processed and ready to post.", media.media_id)
+            return media.processed(status)
+        advice = f"X advises checking again in {status.check_after_secs} s" if status.check_after_secs else "no advice"
+        self.log.info("%s (%s).", status.describe().capitalize(), advice)
+        return float(status.check_after_secs or self.poke_interval)
 
-    def _timed_out(self, media_id: str) -> None:
+    def _pause(self, media: MediaReceipt, wait: float, deadline: float, *, release: bool) -> None:
+        """Wait ``wait`` seconds (X's advice), at most until the deadline: released to the scheduler in reschedule mode
+        (at least ``min_reschedule_interval``), else asleep in the slot. Past the deadline, the sensor times out."""
+        left = _until(deadline)
+        if left <= 0:
+            self._timed_out(media.media_id)
+        if self.reschedule and release:
+            delay = max(wait, self.min_reschedule_interval)
+            if self.max_wait:  # Airflow's cap on any wait between pokes
+                delay = min(delay, self.max_wait.total_seconds())
+            if delay > wait:
+                self.log.info(
+                    "Next poke in %.0f s, not the %.0f s X advises: min_reschedule_interval, since releasing the slot "
+                    "for less costs more than it saves (docs/deployment.md).",
+                    min(delay, left),
+                    wait,
+                )
+            raise AirflowRescheduleException(timezone.utcnow() + timedelta(seconds=min(delay, left)))
+        if self.max_wait:
+            wait = min(wait, self.max_wait.total_seconds())
+        time.sleep(min(wait, left))
+
+    def _timed_out(self, media_id: str) -> NoReturn:
         message = f"Media {media_id} was still processing {self.timeout:.0f} s after its upload (the sensor's timeout)."
         if self.soft_fail:
             raise AirflowSkipException(message)
         raise AirflowSensorTimeout(message)
 
-    def _remaining(self) -> float:
-        return max(0.0, self._deadline - time.time())
-
-    def _next_wait(self) -> float:
-        return float(self.poke_interval if self._advised_wait is None else self._advised_wait)
-
-    def _window_start(self, media: UploadedMedia, context: Context) -> float:
-        """The end of the upload (from its output), else the id's mint time, else this try's first poke."""
+    def _deadline(self, media: MediaReceipt, context: Context) -> float:
+        """The end of the ``timeout`` window, which starts at the end of the upload (from its receipt), else at the
+        id's mint time, else at this try's first poke."""
         if media.uploaded_at:
-            return float(media.uploaded_at)
-        if minted := minted_at(media.media_id):
-            return minted
-        first = context["ti"].get_first_reschedule_date(context) if self.reschedule else None
-        return first.timestamp() if first else time.time()
+            start = float(media.uploaded_at)
+        elif minted := minted_at(media.media_id):
+            start = minted
+        else:
+            first = context["ti"].get_first_reschedule_date(context) if self.reschedule else None
+            start = first.timestamp() if first else time.time()
+        return start + float(self.timeout)
 
-    def _defer(self, *, poll_at: float) -> None:
+    def _defer(self, media: MediaReceipt, *, poll_at: float, deadline: float) -> None:
         from airflow_provider.triggers.media import MediaProcessingTrigger
 
-        assert self._media is not None
         trigger = MediaProcessingTrigger(
-            media_id=self._media.media_id,
+            media_id=media.media_id,
             twitter_conn_id=self.twitter_conn_id,
-            poll_at=min(poll_at, self._deadline),
-            end_time=self._deadline,
+            poll_at=min(poll_at, deadline),
+            end_time=deadline,
             poll_interval=self.poke_interval,
             hook_params=self.hook_params,
         )
         # The trigger ends itself at the deadline with a clear event; Airflow's deferral timeout is a backstop.
-        self.defer(trigger=trigger, method_name="execute_complete", timeout=timedelta(seconds=self._remaining() + 60))
+        self.defer(trigger=trigger, method_name="execute_complete", timeout=timedelta(seconds=_until(deadline) + 60))
 
-    def _get_next_poke_interval(
-        self,
-        started_at: datetime.datetime | float,
-        run_duration: Callable[[], float],
-        poke_count: int,
-    ) -> float:
-        """X's ``check_after_secs`` (``poke_interval`` without advice), at least ``min_reschedule_interval`` when
-        rescheduling, and never past the deadline."""
-        wait = self._next_wait()
-        if self.reschedule:
-            wait = max(wait, self.min_reschedule_interval)
-        if self.max_wait:
-            wait = min(wait, self.max_wait.total_seconds())
-        return min(wait, self._remaining())
+
+def _until(epoch: float | None) -> float:
+    """Seconds from now until ``epoch`` (0 when it has passed or is not known)."""
+    return max(0.0, (epoch or 0.0) - time.time())

@@ -1,6 +1,6 @@
 """Wait for X's media processing in the triggerer: one event loop can watch thousands of uploads.
 
-The trigger is a thin loop over :meth:`TwitterHook.aget_upload_status`, which owns the HTTP client, the
+The trigger is a thin loop over :meth:`TwitterHook.aget_upload_status`, whose client owns the HTTP connections, the
 signing, the error mapping and the retry policy. Nothing here (nor in the hook module) imports ``requests``:
 the triggerer imports trigger modules on its event loop.
 """
@@ -16,11 +16,12 @@ from airflow.providers.common.compat.sdk import AirflowFailException
 from airflow.triggers.base import BaseTrigger, TriggerEvent
 
 from airflow_provider import DEFAULT_CONN_ID
-from airflow_provider.arguments import check_conn_id, check_hook_params, check_number
+from airflow_provider.client.answers import rate_limit_wait
 from airflow_provider.exceptions import TwitterApiError
-from airflow_provider.media import check_media_ids
-from airflow_provider.processing import ProcessingStatus
-from airflow_provider.responses import rate_limit_wait
+from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.rules.media import check_media_ids
+from airflow_provider.rules.numbers import check_number
+from airflow_provider.rules.processing import ProcessingStatus
 
 
 class MediaProcessingTrigger(BaseTrigger):

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from airflow_provider.emulator import EmulatorServer
-from airflow_provider.media import MiB
+from airflow_provider.rules.media import MiB
 from tests.e2e.dag_runs import ROOT, DagRun, run_dag
 from tests.e2e.s3_server import CREDENTIALS, aws_connection, s3_client, s3_server
 from tests.e2e.upload_memory import peak_rss_growth, write_video

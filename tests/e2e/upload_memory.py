@@ -15,7 +15,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from airflow_provider.media import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL_SEGMENTS, MiB
+from airflow_provider.client.uploads import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL_SEGMENTS
+from airflow_provider.rules.media import MiB
 
 ROOT = Path(__file__).resolve().parents[2]
 # The upload alone is measured: the file is checked, and the connections, the HTTP session and (for an object)
@@ -23,7 +24,7 @@ ROOT = Path(__file__).resolve().parents[2]
 _MEASURE = """
 import json, sys, threading, time
 from airflow_provider.hooks.twitter import TwitterHook
-from airflow_provider.media import inspect_media_file
+from airflow_provider.files.media_file import inspect_media_file
 page = __import__("os").sysconf("SC_PAGE_SIZE")
 def rss():
     with open("/proc/self/statm") as f:

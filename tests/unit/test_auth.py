@@ -9,7 +9,7 @@ import pytest
 import requests
 from oauthlib.oauth1.rfc5849 import utils
 
-from airflow_provider.auth import OAuth1Credentials
+from airflow_provider.client.credentials import OAuth1Credentials
 from airflow_provider.emulator.config import EmulatorConfig
 from airflow_provider.emulator.errors import Unauthorized
 from airflow_provider.emulator.oauth import OAuthVerifier

@@ -20,17 +20,17 @@ from typing import Any
 import pytest
 
 from airflow_provider.exceptions import TwitterInputError
+from airflow_provider.files.media_file import inspect_media_file
 from airflow_provider.hooks.twitter import TwitterHook
-from airflow_provider.media import MiB, inspect_media_file
-from airflow_provider.media_metadata import MediaMetadata
 from airflow_provider.operators.media import MediaUploadOperator
 from airflow_provider.operators.subtitles import MediaSubtitlesOperator
 from airflow_provider.operators.thread import CreateThreadOperator
 from airflow_provider.operators.tweet import CreateTweetOperator
+from airflow_provider.rules.media import MiB
+from airflow_provider.rules.metadata import MediaMetadata
 from airflow_provider.sensors.media import MediaProcessingSensor
 from airflow_provider.triggers.media import MediaProcessingTrigger
 from tests.unit.fake_x import FakeX
-from tests.unit.mapped_uploads import mapped_post_dag, post_of_wrapped_upload, run_instance
 from tests.unit.mp4 import mp4
 from tests.unit.object_storage import attach_memory
 from tests.unit.task_context import task_context
@@ -98,9 +98,9 @@ def trigger(env: Env, **kwargs: Any) -> None:
     MediaProcessingTrigger(**{"media_id": "1234", "poll_at": time.time(), "end_time": time.time() + 60, **kwargs})
 
 
-def mapped_upload(env: Env, paths: list[str]) -> None:
-    """The first of uploads mapped over ``paths`` (from an upstream task's XCom) whose output is one post's media."""
-    run_instance(mapped_post_dag({"file_path": paths}, via_xcom=True), 0, {"file_path": paths[0]}, xcom=paths)
+def receipt(media_id: int, kind: str = "3") -> dict[str, Any]:
+    """A ready media's receipt, as a mapped upload's instance returns it (``kind``: X's media key prefix)."""
+    return {"media_id": str(media_id), "media_key": f"{kind}_{media_id}", "state": "succeeded"}
 
 
 def with_connection(**changes: Any) -> Callable[[Env], None]:
@@ -166,8 +166,8 @@ def s3_without_s3fs(env: Env) -> None:
     upload(env, file_path=f"s3://{env.tmp_path.name[-20:]}@bucket/clip.mp4")
 
 
-UPLOADED = {"media_id": "1234", "processing": False, "uploaded_at": 1.0e9}
-VIDEO = {"media_id": "1234", "media_key": "7_1234", "processing": True}
+UPLOADED = {"media_id": "1234", "state": "succeeded", "uploaded_at": 1.0e9}
+VIDEO = {"media_id": "1234", "media_key": "7_1234", "state": "pending"}
 SRT = b"1\n00:00:00,500 --> 00:00:02,000\nHello\n"
 # (case id, fragment of the message, the bad input)
 CASES: list[tuple[str, str, Callable[[Env], object]]] = [
@@ -412,7 +412,7 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
     ("media_ids one string", "media_ids must be a list, got str '123'", lambda e: post(e, media_ids="123")),
     (
         "media_ids a set",
-        "media_ids must be a list of media ids or uploads, got set",
+        "media_ids must be a list of media ids or receipts, got set",
         lambda e: post(e, media_ids={"1"}),
     ),
     (
@@ -421,29 +421,24 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
         lambda e: post(e, media_ids=["1", "2", "3", "4", "5"]),
     ),
     (
-        "five mapped uploads written in the DAG",
-        "expands into 5 uploads, and its output is this post's media_ids; a post carries at most 4 media",
-        lambda e: mapped_post_dag({"file_path": [e.file("a.png", PNG)] * 5}),
+        "five receipts from a mapped upload",
+        "5 media ids given; a post carries at most 4",
+        lambda e: post(e, media_ids=[receipt(n) for n in range(1, 6)]),
     ),
     (
-        "five mapped uploads from an XCom",
-        "5 files for one post from the mapped upload '",
-        lambda e: mapped_upload(e, [e.file(f"{n}.png", PNG) for n in range(5)]),
-    ),
-    (
-        "a video among mapped images",
-        "is a video or GIF; a post carries one video or GIF alone, or up to 4 images. Nothing was uploaded",
-        lambda e: mapped_upload(e, [e.file("a.png", PNG), e.file("v.mp4", MP4)]),
+        "a video among a mapped upload's images",
+        "A post carries one video or GIF, or up to 4 images, not both: media 2 is a video or GIF among 2 media",
+        lambda e: post(e, media_ids=[receipt(1), receipt(2, kind="7")]),
     ),
     (
         "a mapped upload's output in a list",
-        "media_ids wraps the output of the mapped upload 'upload' in a list",
-        lambda e: post_of_wrapped_upload(e.file("a.png", PNG), mapped=True),
+        "media_ids[0] is a list: the output of a mapped upload is already the list of its receipts",
+        lambda e: post(e, media_ids=[[receipt(1), receipt(2)]]),
     ),
     (
         "a single upload's output not in a list",
-        "media_ids is the output of the single upload 'upload', not a list",
-        lambda e: post_of_wrapped_upload(e.file("a.png", PNG), mapped=False),
+        "media_ids must be a list, got dict",
+        lambda e: post(e, media_ids=receipt(1)),
     ),
     (
         "media id None (a missing XCom)",
@@ -469,7 +464,7 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
     ),
     (
         "upload output with a hand-edited time",
-        "the upload's output has epoch seconds or null there",
+        "a receipt has epoch seconds or null there",
         lambda e: post(e, media_ids=[{**UPLOADED, "uploaded_at": "yesterday"}]),
     ),
     # -- a thread ---------------------------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from unittest import mock
 
 import pytest
 
-from airflow_provider.uploaded_media import UploadedMedia
+from airflow_provider.rules.receipt import MediaReceipt as MediaReceipt
 
 hitl = pytest.importorskip("airflow.providers.standard.operators.hitl")  # Airflow 3.1+
 approval = pytest.importorskip("dags.example_twitter_approval")
@@ -17,7 +17,7 @@ approval = pytest.importorskip("dags.example_twitter_approval")
 
 def approve(expires_in: float | None) -> Any:
     expires_at = None if expires_in is None else time.time() + expires_in
-    media = UploadedMedia(media_id="1", processing=True, uploaded_at=time.time(), expires_at=expires_at).to_xcom()
+    media = MediaReceipt(media_id="1", state="pending", uploaded_at=time.time(), expires_at=expires_at).to_xcom()
     return approval.ApproveBeforeExpiry(task_id="approve", subject="Post?", media=media, max_wait=timedelta(hours=12))
 
 

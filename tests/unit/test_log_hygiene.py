@@ -10,9 +10,10 @@ import oauthlib.oauth1
 import pytest
 from airflow.providers.common.compat.sdk import Connection, redact
 
-from airflow_provider.auth import OAuth1Credentials
+from airflow_provider.client.credentials import OAuth1Credentials
+from airflow_provider.client.signing_logs import SIGNING_LOGGERS
+from airflow_provider.hooks.masking import register_secret
 from airflow_provider.hooks.twitter import TwitterHook
-from airflow_provider.log_hygiene import SIGNING_LOGGERS
 from tests.unit.fake_x import FakeX, oauth_params
 
 ME = (200, {"data": {"id": "42", "username": "newsroom"}})
@@ -58,12 +59,13 @@ def test_trigger_signing_logs_no_credential_at_debug(debug_everywhere: pytest.Lo
 
 
 def test_secrets_registered_with_the_masker_as_read_without_surrounding_whitespace() -> None:
-    """Airflow knows the raw values; what is signed with is the stripped one, so that one is registered."""
+    """Airflow knows the raw values; what is signed with is the stripped one, so that one is registered (through the
+    masker the hook hands the client)."""
     extra = {"access_token": " 1-mask-access-token\n", "access_token_secret": "\tmask-token-secret "}
     conn = Connection(
         conn_id="x", conn_type="twitter", login="key", password="mask-key-secret\n", extra=json.dumps(extra)
     )
-    credentials = OAuth1Credentials.from_connection(conn)
+    credentials = OAuth1Credentials.from_connection(conn, conn.extra_dejson, on_secret=register_secret)
     assert credentials.secrets == ("mask-key-secret", "1-mask-access-token", "mask-token-secret")
     assert [redact(secret) for secret in credentials.secrets] == ["***"] * 3
     assert redact(credentials.api_key) == "key"  # the consumer key is public: every request carries it

@@ -5,8 +5,11 @@ from pathlib import Path
 
 import pytest
 
+from airflow_provider.client.uploads import iter_chunks
 from airflow_provider.exceptions import TwitterInputError
-from airflow_provider.media import IMAGE_TYPES, VIDEO_TYPES, MiB, inspect_media_file, iter_chunks, sniff_content
+from airflow_provider.files.content import sniff_content
+from airflow_provider.files.media_file import inspect_media_file
+from airflow_provider.rules.media import IMAGE_TYPES, VIDEO_TYPES, MiB, check_segments
 from tests.unit.mp4 import mp4
 
 SAMPLES = Path(__file__).resolve().parents[2] / "dags" / "media"
@@ -39,9 +42,9 @@ def test_sniff(head: bytes, expected: str) -> None:
 def test_samples_are_real_media() -> None:
     video = inspect_media_file(str(SAMPLES / "sample.mp4"))
     image = inspect_media_file(str(SAMPLES / "sample.png"))
-    assert (video.media_type, video.media_category, video.is_video) == ("video/mp4", "tweet_video", True)
+    assert (video.media_type, video.media_category) == ("video/mp4", "tweet_video")
     assert video.duration == pytest.approx(3.0)
-    assert (image.media_type, image.media_category, image.is_video) == ("image/png", "tweet_image", False)
+    assert (image.media_type, image.media_category, image.duration) == ("image/png", "tweet_image", None)
 
 
 def test_content_decides_not_the_name(tmp_path: Path) -> None:
@@ -112,8 +115,8 @@ def test_limits_are_inclusive(tmp_path: Path) -> None:
 def test_chunk_size_rules(tmp_path: Path, chunk_size: int, message: str) -> None:
     media = inspect_media_file(big_file(tmp_path, "v.mp4", MP4, MiB))
     with pytest.raises(TwitterInputError, match=message):
-        media.check_chunk_size(chunk_size)
-    media.check_chunk_size(1049)  # ceil(1 MiB / 1000): exactly 1,000 segments
+        check_segments(media.path, media.size, chunk_size)
+    check_segments(media.path, media.size, 1049)  # ceil(1 MiB / 1000): exactly 1,000 segments
 
 
 def test_iter_chunks_streams(tmp_path: Path) -> None:

@@ -9,8 +9,8 @@ from typing import TYPE_CHECKING, Any
 import pytest
 
 from airflow_provider.exceptions import TwitterInputError
-from airflow_provider.media_metadata import MediaMetadata
 from airflow_provider.operators.media import MediaUploadOperator
+from airflow_provider.rules.metadata import MediaMetadata
 from tests.unit.fake_x import FakeX
 from tests.unit.task_context import task_context
 
@@ -93,8 +93,8 @@ def test_body_leaves_out_what_is_not_set() -> None:
 
 
 def test_hook_takes_alt_text_or_metadata_not_both(twitter_conn: object, fake_x: FakeX, tmp_path: Path) -> None:
+    from airflow_provider.files.media_file import inspect_media_file
     from airflow_provider.hooks.twitter import TwitterHook
-    from airflow_provider.media import inspect_media_file
 
     (path := tmp_path / "a.png").write_bytes(PNG)
     with pytest.raises(TwitterInputError, match="Pass alt_text or metadata, not both"):

@@ -15,8 +15,9 @@ import pytest
 from airflow.providers.common.compat.sdk import ObjectStoragePath
 
 from airflow_provider.exceptions import TwitterInputError
+from airflow_provider.files.media_file import inspect_media_file
 from airflow_provider.hooks.twitter import TwitterHook
-from airflow_provider.media import MiB, inspect_media_file
+from airflow_provider.rules.media import MiB
 from tests.unit.fake_x import FakeX
 from tests.unit.hooks.test_twitter import segment_of
 from tests.unit.mp4 import FTYP_BOX, box, mp4, mvhd

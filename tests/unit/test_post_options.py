@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from airflow_provider.exceptions import TwitterInputError
-from airflow_provider.post_options import PostOptions
+from airflow_provider.rules.post_options import PostOptions
 
 
 def test_only_options_set_reach_the_body() -> None:

@@ -6,8 +6,7 @@ from typing import Any
 
 import pytest
 
-from airflow_provider.exceptions import TwitterApiError, TwitterBillingError, TwitterRejectedError, format_utc
-from airflow_provider.responses import (
+from airflow_provider.client.answers import (
     DEFAULT_RATE_LIMIT_BACKOFF,
     RateLimit,
     RateLimits,
@@ -15,6 +14,7 @@ from airflow_provider.responses import (
     rate_limit_wait,
     read_answer,
 )
+from airflow_provider.exceptions import TwitterApiError, TwitterBillingError, TwitterRejectedError, format_utc
 
 RESET = 1_780_000_000  # 2026-05-28T20:26:40Z
 DAY_RESET = RESET + 80_000

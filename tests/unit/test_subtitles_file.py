@@ -7,7 +7,8 @@ from pathlib import Path
 import pytest
 
 from airflow_provider.exceptions import TwitterInputError
-from airflow_provider.subtitles import check_language_code, inspect_subtitles_file
+from airflow_provider.files.media_file import inspect_subtitles_file
+from airflow_provider.rules.subtitles import check_language_code
 
 
 @pytest.mark.parametrize(

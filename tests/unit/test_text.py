@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from airflow_provider.exceptions import TwitterInputError
-from airflow_provider.text import check_post_text, extract_urls, find_cashtags, weighted_length
+from airflow_provider.rules.text import check_post_text, extract_urls, find_cashtags, weighted_length
 
 # twitter-text's own conformance cases (see "source" in the file).
 CONFORMANCE: dict[str, Any] = json.loads(

@@ -9,32 +9,37 @@ from typing import Any
 import httpx
 import pytest
 
-import airflow_provider.transport as transport_module
-from airflow_provider.transport import CLIENTS_PER_LOOP, CONNECTIONS_PER_CLIENT, AsyncClientPool
+import airflow_provider.client.transport as transport_module
+from airflow_provider.client.transport import (
+    CONNECTIONS_PER_TRANSPORT,
+    TRANSPORTS_PER_LOOP,
+    AsyncConnectionPool,
+    build_request,
+)
 
-SLOTS = CLIENTS_PER_LOOP * CONNECTIONS_PER_CLIENT
+SLOTS = TRANSPORTS_PER_LOOP * CONNECTIONS_PER_TRANSPORT
 
 
-def mock_clients(monkeypatch: pytest.MonkeyPatch, handler: Any) -> None:
-    """Each client the pool makes answers through ``handler(client_number, request)``."""
-    made = 0
-    real_client = httpx.AsyncClient
+def mock_clients(monkeypatch: pytest.MonkeyPatch, handler: Any) -> list[dict[str, Any]]:
+    """Each transport the pool makes answers through ``handler(transport_number, request)``; returns the arguments
+    each transport was made with."""
+    made: list[dict[str, Any]] = []
 
-    def client(**kwargs: Any) -> httpx.AsyncClient:
-        nonlocal made
-        made += 1
-        number = made
+    def transport(**kwargs: Any) -> httpx.MockTransport:
+        made.append(kwargs)
+        number = len(made)
 
         async def answer(request: httpx.Request) -> httpx.Response:
             return await handler(number, request)
 
-        return real_client(transport=httpx.MockTransport(answer), **kwargs)
+        return httpx.MockTransport(answer)
 
-    monkeypatch.setattr(transport_module.httpx, "AsyncClient", client)
+    monkeypatch.setattr(transport_module.httpx, "AsyncHTTPTransport", transport)
+    return made
 
 
-def request(pool: AsyncClientPool, n: int) -> httpx.Request:
-    return pool.build_request("GET", "http://x.test/2/media/upload", params={"n": str(n)}, headers={}, timeout=5)
+def request(n: int) -> httpx.Request:
+    return build_request("GET", "http://x.test/2/media/upload", params={"n": str(n)}, headers={}, timeout=5)
 
 
 async def test_requests_beyond_the_connections_wait_their_turn(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -51,8 +56,8 @@ async def test_requests_beyond_the_connections_wait_their_turn(monkeypatch: pyte
         return httpx.Response(200, json={"n": req.url.params["n"]})
 
     mock_clients(monkeypatch, handler)
-    pool = AsyncClientPool(transport_module._ssl_context())
-    sends = [asyncio.create_task(pool.send(request(pool, n))) for n in range(SLOTS + 10)]
+    pool = AsyncConnectionPool(transport_module._ssl_context(), None)
+    sends = [asyncio.create_task(pool.send(request(n))) for n in range(SLOTS + 10)]
     await asyncio.sleep(0.05)
     assert (most, len(order)) == (SLOTS, SLOTS)  # the rest queue in the pool, not inside httpx
     release.set()
@@ -70,9 +75,9 @@ async def test_a_quiet_loop_keeps_to_one_connection(monkeypatch: pytest.MonkeyPa
         return httpx.Response(200, json={})
 
     mock_clients(monkeypatch, handler)
-    pool = AsyncClientPool(transport_module._ssl_context())
+    pool = AsyncConnectionPool(transport_module._ssl_context(), None)
     for n in range(5):
-        await pool.send(request(pool, n))
+        await pool.send(request(n))
     assert len(set(used)) == 1
 
 
@@ -82,8 +87,8 @@ async def test_a_cancelled_request_frees_its_connection(monkeypatch: pytest.Monk
         raise AssertionError("unreachable")
 
     mock_clients(monkeypatch, hang)
-    pool = AsyncClientPool(transport_module._ssl_context())
-    stuck = [asyncio.create_task(pool.send(request(pool, n))) for n in range(SLOTS)]
+    pool = AsyncConnectionPool(transport_module._ssl_context(), None)
+    stuck = [asyncio.create_task(pool.send(request(n))) for n in range(SLOTS)]
     await asyncio.sleep(0.01)
     for task in stuck:
         task.cancel()
@@ -92,7 +97,7 @@ async def test_a_cancelled_request_frees_its_connection(monkeypatch: pytest.Monk
 
 
 async def test_the_proxy_from_the_environment_is_used(monkeypatch: pytest.MonkeyPatch) -> None:
-    """As with ``httpx.AsyncClient`` (and ``requests`` in the workers): HTTP_PROXY routes the poll."""
+    """As with ``httpx.AsyncClient`` and ``requests`` (in the workers): HTTP_PROXY routes the poll."""
     seen: list[bytes] = []
 
     async def proxy(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
@@ -109,7 +114,14 @@ async def test_the_proxy_from_the_environment_is_used(monkeypatch: pytest.Monkey
     monkeypatch.delenv("NO_PROXY", raising=False)
     monkeypatch.delenv("no_proxy", raising=False)
     async with server:
-        pool = AsyncClientPool(transport_module._ssl_context())
-        response = await pool.send(request(pool, 1))
+        pool = await transport_module.async_pool(request(1).url)
+        response = await pool.send(request(1))
     assert response.status_code == 200
     assert seen == [b"GET http://x.test/2/media/upload?n=1 HTTP/1.1\r\n"]
+
+
+async def test_no_proxy_for_hosts_the_environment_exempts(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.test:3128")
+    monkeypatch.setenv("NO_PROXY", "api.x.com")
+    assert transport_module.environment_proxy(httpx.URL("https://api.x.com/2/tweets")) is None
+    assert transport_module.environment_proxy(httpx.URL("https://upload.twitter.com/1.1/x")) == "http://proxy.test:3128"

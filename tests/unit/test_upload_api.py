@@ -13,12 +13,13 @@ import httpx
 import pytest
 import requests
 
-import airflow_provider.hooks.twitter as hook_module
-from airflow_provider.connection_settings import upload_api_name, upload_base_url
+import airflow_provider.client.session as session_module
+import airflow_provider.hooks.connection as hook_module
+from airflow_provider.client.config import upload_api_name, upload_base_url
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
+from airflow_provider.files.media_file import MediaFile
 from airflow_provider.hooks.twitter import TwitterHook
-from airflow_provider.media import MediaFile
-from airflow_provider.uploaded_media import UploadedMedia
+from airflow_provider.rules.receipt import MediaReceipt as MediaReceipt
 from tests.unit.fake_x import FakeX, oauth_params, query
 
 V1 = "/1.1/media/upload.json"
@@ -126,15 +127,16 @@ def test_v1_and_v2_give_the_same_upload_output(
         extra = {**twitter_conn["extra"], "upload_api": api}
         monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**twitter_conn, "extra": extra}))
         final = TwitterHook().upload_media(png(tmp_path))
-        outputs.append(UploadedMedia.from_finalize(final, now=1000.0).to_xcom())
+        outputs.append(MediaReceipt.from_finalize(final, now=1000.0).to_xcom())
     assert outputs[0] == outputs[1]
     assert outputs[0] == {
         "media_id": ID,
         "media_key": f"3_{ID}",
-        "processing": False,
+        "state": "succeeded",
         "next_status_at": None,
         "uploaded_at": 1000.0,
         "expires_at": 1000.0 + 86400,
+        "subtitles": [],
     }
 
 
@@ -142,8 +144,8 @@ def test_v1_video_finalize_with_processing(v1_conn: dict[str, Any], fake_x: Fake
     answer = {"media_id": int(ID), "media_id_string": ID, "size": 10240, "expires_after_secs": 86400}
     fake_x.on("POST", V1, (200, {**answer, "processing_info": {"state": "pending", "check_after_secs": 5}}))
     final = TwitterHook().finalize_upload(ID)
-    uploaded = UploadedMedia.from_finalize(final, now=0.0)
-    assert (uploaded.media_id, uploaded.processing, uploaded.next_status_at) == (ID, True, 5.0)
+    uploaded = MediaReceipt.from_finalize(final, now=0.0)
+    assert (uploaded.media_id, uploaded.state, uploaded.next_status_at) == (ID, "pending", 5.0)
 
 
 def test_v1_status_is_a_get_with_url_parameters(v1_conn: dict[str, Any], fake_x: FakeX) -> None:
@@ -244,10 +246,10 @@ async def test_async_status_over_v1(v1_conn: dict[str, Any], monkeypatch: pytest
 
     client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
 
-    async def shared() -> httpx.AsyncClient:
+    async def shared(url: httpx.URL) -> httpx.AsyncClient:
         return client
 
-    monkeypatch.setattr(hook_module, "async_client", shared)
+    monkeypatch.setattr(session_module, "async_pool", shared)
     try:
         data = await TwitterHook().aget_upload_status(ID)
     finally:
@@ -266,10 +268,10 @@ async def test_async_refuses_oauth2_with_v1_before_any_request(
     extra = {"auth_type": "oauth2", "client_id": "cid", "refresh_token": "seed-token", "upload_api": "v1.1"}
     monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({"conn_type": "twitter", "extra": extra}))
 
-    async def no_client() -> httpx.AsyncClient:
+    async def no_client(url: httpx.URL) -> httpx.AsyncClient:
         raise AssertionError("no request may be sent")
 
-    monkeypatch.setattr(hook_module, "async_client", no_client)
+    monkeypatch.setattr(session_module, "async_pool", no_client)
     try:
         with pytest.raises(TwitterInputError, match=r"takes no OAuth 2\.0 user token"):
             await TwitterHook().aget_upload_status(ID)

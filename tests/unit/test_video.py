@@ -1,12 +1,13 @@
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 
-from airflow_provider.video import video_duration
+from airflow_provider.files.mp4 import read_video_duration
 from tests.unit.mp4 import FTYP_BOX as FTYP
 from tests.unit.mp4 import box, mp4, mvhd
 
@@ -65,3 +66,9 @@ def test_moov_after_huge_media_data_is_found_by_seeking(tmp_path: Path) -> None:
 )
 def test_no_readable_duration_is_none(write_mp4: Callable[..., Path], boxes: list[bytes]) -> None:
     assert video_duration(write_mp4(*boxes)) is None
+
+
+def video_duration(path: Path | str) -> float | None:
+    """:func:`read_video_duration` of a local file."""
+    with open(path, "rb") as f:
+        return read_video_duration(f, os.fstat(f.fileno()).st_size)

@@ -29,14 +29,13 @@ def upload_wait_post(dag_id: str, *, sensor_timeout: float, post_retries: int) -
     ) as dag:
         upload = MediaUploadOperator(task_id="upload_media", file_path=str(SAMPLE_VIDEO))
         wait = MediaProcessingSensor(task_id="wait_for_processing", media_id=upload.output, timeout=sensor_timeout)
-        post = CreateTweetOperator(
+        CreateTweetOperator(
             task_id="post",
             text="{{ params.text }}",
-            media_ids=[upload.output],
+            media_ids=[wait.output],
             retries=post_retries,
             retry_delay=timedelta(seconds=2),
         )
-        wait >> post
     return dag
 
 

@@ -22,5 +22,4 @@ with DAG(
         task_id="upload_media", file_path=ObjectStoragePath("s3://media/{{ params.key }}", conn_id="aws_media")
     )
     wait = MediaProcessingSensor(task_id="wait_for_processing", media_id=upload.output)
-    post = CreateTweetOperator(task_id="post", text="From object storage", media_ids=[upload.output])
-    wait >> post
+    CreateTweetOperator(task_id="post", text="From object storage", media_ids=[wait.output])

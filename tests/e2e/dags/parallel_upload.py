@@ -16,5 +16,4 @@ SAMPLE_VIDEO = Path(__file__).resolve().parents[3] / "dags" / "media" / "sample.
 with DAG(dag_id="e2e_parallel_upload", schedule=None, start_date=datetime(2026, 1, 1), catchup=False):
     upload = MediaUploadOperator(task_id="upload_media", file_path=str(SAMPLE_VIDEO), chunk_size=4096)
     wait = MediaProcessingSensor(task_id="wait_for_processing", media_id=upload.output)
-    post = CreateTweetOperator(task_id="post", text="Uploaded in parallel", media_ids=[upload.output])
-    wait >> post
+    CreateTweetOperator(task_id="post", text="Uploaded in parallel", media_ids=[wait.output])

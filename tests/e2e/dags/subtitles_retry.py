@@ -16,9 +16,9 @@ MEDIA = Path(__file__).resolve().parents[3] / "dags" / "media"
 with DAG(dag_id="e2e_subtitles_retry", schedule=None, start_date=datetime(2026, 1, 1), catchup=False):
     upload = MediaUploadOperator(task_id="upload_media", file_path=str(MEDIA / "sample.mp4"))
     wait = MediaProcessingSensor(task_id="wait_for_processing", media_id=upload.output)
-    subtitles = MediaSubtitlesOperator(
+    MediaSubtitlesOperator(
         task_id="add_subtitles",
-        media=upload.output,
+        media=wait.output,
         file_path=str(MEDIA / "sample.en.srt"),
         language_code="en",
         display_name="English",
@@ -26,4 +26,3 @@ with DAG(dag_id="e2e_subtitles_retry", schedule=None, start_date=datetime(2026, 
         retries=1,
         retry_delay=timedelta(seconds=1),
     )
-    wait >> subtitles

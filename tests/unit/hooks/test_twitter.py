@@ -11,8 +11,9 @@ import requests
 from airflow.providers.common.compat.sdk import AirflowFailException
 
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
+from airflow_provider.files.media_file import MediaFile
 from airflow_provider.hooks.twitter import TwitterHook
-from airflow_provider.media import MediaFile, check_media_ids
+from airflow_provider.rules.media import check_media_ids
 from tests.unit.fake_x import FakeX, oauth_params, query
 from tests.unit.this_thread import only_in_this_thread
 
@@ -88,14 +89,14 @@ def test_connection_port_is_kept(twitter_conn: dict[str, object], monkeypatch: p
     monkeypatch.setenv(
         "AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**twitter_conn, "host": "http://127.0.0.1", "port": 8123})
     )
-    assert TwitterHook().base_url == "http://127.0.0.1:8123"
+    assert TwitterHook().settings.base_url == "http://127.0.0.1:8123"
 
 
 def test_uri_connection_keeps_its_port(monkeypatch: pytest.MonkeyPatch) -> None:
     """Airflow parses a URI's port into ``Connection.port``; it used to be dropped."""
     uri = "twitter://key:secret@127.0.0.1:8123/?access_token=1-token&access_token_secret=token-secret"
     monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", uri)
-    assert TwitterHook().base_url == "https://127.0.0.1:8123"
+    assert TwitterHook().settings.base_url == "https://127.0.0.1:8123"
 
 
 @pytest.mark.parametrize(("code", "extra", "expected"), [(None, None, 60.0), (None, "12", 12.0), (5.0, "12", 5.0)])
@@ -168,7 +169,7 @@ def test_error_names_problem_and_fix_without_secrets(
     message = str(err.value)
     assert "GET /2/users/me" in message and "HTTP 401" in message and "API Key Secret" in message
     for secret in (twitter_conn["password"], twitter_conn["extra"]["access_token_secret"]):
-        assert secret not in message and secret not in repr(hook.credentials)
+        assert secret not in message and secret not in repr(hook.settings.credentials)
 
 
 def test_x_errors_array_reported(hook: TwitterHook, fake_x: FakeX) -> None:
@@ -480,7 +481,7 @@ class TestCreateTweet:
         media_id = snowflake(hours_ago=25)
         fake_x.routes.clear()
         fake_x.on("GET", "/2/media/upload", (400, {"errors": [{"message": "BadRequest: Not found"}]}))
-        uploaded = {"media_id": media_id, "media_key": f"7_{media_id}", "processing": True}
+        uploaded = {"media_id": media_id, "media_key": f"7_{media_id}", "state": "pending"}
         with pytest.raises(TwitterRejectedError) as err:
             hook.create_tweet("hi", [uploaded])
         assert f"Media {media_id} has expired or is unknown to X" in str(err.value)
@@ -491,7 +492,7 @@ class TestCreateTweet:
         """X has no STATUS for media it does not process: it answers 400 "Not found" (xdevplatform/xurl#18)."""
         fake_x.routes.clear()
         fake_x.on("POST", "/2/tweets", (201, {"data": {"id": "1800", "text": "hi"}}))
-        images = [{"media_id": str(n), "media_key": f"3_{n}", "processing": False} for n in (11, 12)]
+        images = [{"media_id": str(n), "media_key": f"3_{n}", "state": "succeeded"} for n in (11, 12)]
         assert hook.create_tweet("hi", images) == {"id": "1800", "text": "hi"}
         assert [r.method for r in fake_x.requests] == ["POST"]
         assert json.loads(fake_x.sent("POST", "/2/tweets")[0].body or b"")["media"] == {"media_ids": ["11", "12"]}
@@ -504,7 +505,7 @@ class TestCreateTweet:
 
     def test_expired_image_refused_without_a_request(self, hook: TwitterHook, fake_x: FakeX) -> None:
         fake_x.routes.clear()
-        image = {"media_id": "11", "media_key": "3_11", "processing": False, "expires_at": time.time() - 1}
+        image = {"media_id": "11", "media_key": "3_11", "state": "succeeded", "expires_at": time.time() - 1}
         with pytest.raises(TwitterRejectedError, match="Media 11 has expired"):
             hook.create_tweet("hi", [image])
         assert fake_x.requests == []

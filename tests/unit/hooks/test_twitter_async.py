@@ -10,10 +10,11 @@ import httpx
 import pytest
 from airflow.providers.common.compat.sdk import redact
 
-import airflow_provider.hooks.twitter as hook_module
+import airflow_provider.client.session as session_module
+import airflow_provider.hooks.connection as hook_module
+from airflow_provider.client.transport import async_pool
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
 from airflow_provider.hooks.twitter import TwitterHook
-from airflow_provider.transport import async_client
 
 Answer = httpx.Response | Exception
 
@@ -42,10 +43,10 @@ def x_answers(monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, object]) 
 
         client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
 
-        async def shared() -> httpx.AsyncClient:
+        async def shared(url: httpx.URL) -> httpx.AsyncClient:
             return client
 
-        monkeypatch.setattr(hook_module, "async_client", shared)
+        monkeypatch.setattr(session_module, "async_pool", shared)
         return seen
 
     return install
@@ -154,5 +155,6 @@ async def test_malformed_credential_is_refused_naming_the_field(
     assert "two words" not in str(err.value) and seen == []
 
 
-async def test_one_client_per_event_loop() -> None:
-    assert await async_client() is await async_client()
+async def test_one_pool_per_event_loop() -> None:
+    url = httpx.URL("https://api.x.com/2/media/upload")
+    assert await async_pool(url) is await async_pool(url)

@@ -47,3 +47,7 @@ class SharedStore:
         self._pause()
         self.shared[key] = value
         self._pause()
+
+
+def print_nothing(secret: str) -> None:
+    """The rotation's ``on_secret`` where no log masker runs."""

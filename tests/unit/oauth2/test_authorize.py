@@ -9,11 +9,11 @@ import threading
 import pytest
 import requests
 
+from airflow_provider.client.oauth2 import authorize as helper
+from airflow_provider.client.oauth2.rotation import TokenManager
+from airflow_provider.client.oauth2.token_endpoint import Client
 from airflow_provider.emulator import EmulatorConfig, EmulatorServer
-from airflow_provider.oauth2 import __main__ as helper
-from airflow_provider.oauth2.rotation import TokenManager
-from airflow_provider.oauth2.token_endpoint import Client
-from tests.unit.oauth2.stores import DictStore
+from tests.unit.oauth2.stores import DictStore, print_nothing
 
 
 def free_port() -> int:
@@ -47,6 +47,7 @@ def test_authorize_prints_a_refresh_token_that_works(
             Client(extra["client_id"], client_secret),
             extra["refresh_token"],
             DictStore(),
+            on_secret=print_nothing,
         )
         answer = requests.get(
             f"{emulator.url}/2/users/me", headers={"Authorization": f"Bearer {tokens.access_token()}"}, timeout=10

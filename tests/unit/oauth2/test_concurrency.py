@@ -13,10 +13,10 @@ from typing import Any
 
 import requests
 
+from airflow_provider.client.oauth2.rotation import TokenManager
+from airflow_provider.client.oauth2.token_endpoint import Client
 from airflow_provider.emulator import EmulatorConfig, EmulatorServer, RateLimit
-from airflow_provider.oauth2.rotation import TokenManager
-from airflow_provider.oauth2.token_endpoint import Client
-from tests.unit.oauth2.stores import SharedStore
+from tests.unit.oauth2.stores import SharedStore, print_nothing
 
 SEED = "concurrency-seed"
 PROCESSES = 6
@@ -29,7 +29,9 @@ STORE_LATENCY = 0.03
 def _hammer(url: str, config: EmulatorConfig, shared: MutableMapping[str, str], results: Any) -> None:
     """One process: its threads call X with the process's manager until time is up; counts of what they saw."""
     client = Client(config.oauth2_client_id, config.oauth2_client_secret)
-    tokens = TokenManager("twitter_default", url, client, SEED, SharedStore(shared, STORE_LATENCY))
+    tokens = TokenManager(
+        "twitter_default", url, client, SEED, SharedStore(shared, STORE_LATENCY), on_secret=print_nothing
+    )
     seen: Counter[str] = Counter()
     end = time.monotonic() + SECONDS
 

@@ -10,12 +10,12 @@ from typing import Any
 import pytest
 import requests
 
+from airflow_provider.client.oauth2 import rotation
+from airflow_provider.client.oauth2.rotation import TokenManager, TokenState
+from airflow_provider.client.oauth2.token_endpoint import Client
 from airflow_provider.emulator import EmulatorConfig, EmulatorServer
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError
-from airflow_provider.oauth2 import rotation
-from airflow_provider.oauth2.rotation import TokenManager, TokenState
-from airflow_provider.oauth2.token_endpoint import Client
-from tests.unit.oauth2.stores import DictStore
+from tests.unit.oauth2.stores import DictStore, print_nothing
 
 SEED = "seed-refresh-token"
 KEY = "twitter_oauth2_token__twitter_default"
@@ -36,7 +36,9 @@ def emulator(server: EmulatorServer) -> EmulatorServer:
 def manager(emulator: EmulatorServer, store: DictStore, seed: str = SEED, **client: str) -> TokenManager:
     config = emulator.config
     app = Client(client.get("client_id", config.oauth2_client_id), client.get("secret", config.oauth2_client_secret))
-    return TokenManager("twitter_default", emulator.url, app, seed, store, sleep=lambda _: None)
+    return TokenManager(
+        "twitter_default", emulator.url, app, seed, store, on_secret=print_nothing, sleep=lambda _: None
+    )
 
 
 def oauth2(emulator: EmulatorServer) -> dict[str, Any]:
@@ -146,7 +148,15 @@ def test_a_public_client_sends_its_client_id() -> None:
 def test_a_slow_claim_is_abandoned(emulator: EmulatorServer) -> None:
     """A claim whose read-then-write took longer than CLAIM_MAX may have landed after a rival confirmed: give up."""
     clock = iter([0.0, rotation.CLAIM_MAX + 0.1])
-    slow = TokenManager("twitter_default", emulator.url, Client("id"), SEED, DictStore(), monotonic=lambda: next(clock))
+    slow = TokenManager(
+        "twitter_default",
+        emulator.url,
+        Client("id"),
+        SEED,
+        DictStore(),
+        on_secret=print_nothing,
+        monotonic=lambda: next(clock),
+    )
     assert slow._claim() is None
 
 
@@ -155,7 +165,14 @@ def test_a_held_lease_is_waited_for_then_taken_over_once_abandoned(emulator: Emu
     store.values["twitter_oauth2_lease__twitter_default"] = json.dumps({"holder": "dead-process", "nonce": "n1"})
     now = [0.0]
     waiting = TokenManager(
-        "twitter_default", emulator.url, Client("id"), SEED, store, monotonic=lambda: now[0], sleep=lambda _: None
+        "twitter_default",
+        emulator.url,
+        Client("id"),
+        SEED,
+        store,
+        on_secret=print_nothing,
+        monotonic=lambda: now[0],
+        sleep=lambda _: None,
     )
     assert waiting._claim() is None
     now[0] = rotation.LEASE + 1

@@ -30,7 +30,7 @@ def test_upload_returns_what_the_next_tasks_need(fake_x: FakeX) -> None:
     context = task_context()
     before = time.time()
     uploaded = op.execute(context)
-    assert (uploaded["media_id"], uploaded["processing"]) == ("1880028106020515840", True)
+    assert (uploaded["media_id"], uploaded["state"]) == ("1880028106020515840", "pending")
     assert before + 1 <= uploaded["next_status_at"] <= time.time() + 1
     assert before <= uploaded["uploaded_at"] <= time.time()
     size = SAMPLE_VIDEO.stat().st_size

@@ -13,7 +13,7 @@ from airflow_provider.operators.subtitles import MediaSubtitlesOperator
 from tests.unit.fake_x import FakeX
 from tests.unit.task_context import task_context
 
-VIDEO = {"media_id": "1880028106020515840", "media_key": "7_1880028106020515840", "processing": True}
+VIDEO = {"media_id": "1880028106020515840", "media_key": "7_1880028106020515840", "state": "pending"}
 SUBS_ID = "1880028106020515999"
 SRT = b"1\n00:00:00,500 --> 00:00:02,000\nHello\n"
 STATUS_DONE = {"data": {"id": VIDEO["media_id"], "processing_info": {"state": "succeeded", "progress_percent": 100}}}
@@ -65,10 +65,12 @@ def test_checks_the_video_uploads_the_file_then_attaches_it(fake_x: FakeX, tmp_p
         "subtitles": {"id": SUBS_ID, "language_code": "EN", "display_name": "English"},
     }
     assert result == {
-        "media_id": VIDEO["media_id"],
-        "subtitles_media_id": SUBS_ID,
-        "language_code": "EN",
-        "display_name": "English",
+        **VIDEO,
+        "state": "succeeded",
+        "next_status_at": None,
+        "uploaded_at": None,
+        "expires_at": None,
+        "subtitles": [{"language_code": "EN", "display_name": "English", "media_id": SUBS_ID}],
     }
 
 
@@ -129,7 +131,7 @@ def test_a_video_still_processing_is_refused_before_the_upload(fake_x: FakeX, tm
 
 def test_an_image_is_refused_before_any_request(fake_x: FakeX, tmp_path: Path) -> None:
     (path := tmp_path / "clip.srt").write_bytes(SRT)
-    image = {"media_id": "1880028106020515840", "media_key": "3_1880028106020515840", "processing": False}
+    image = {"media_id": "1880028106020515840", "media_key": "3_1880028106020515840", "state": "succeeded"}
     with pytest.raises(TwitterInputError, match="is not a video"):
         subtitles(path, media=image).execute(task_context())
     assert fake_x.requests == []

@@ -12,7 +12,7 @@ import pytest
 
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
 from airflow_provider.operators.thread import CreateThreadOperator
-from airflow_provider.threads import parse_thread, posted_chain
+from airflow_provider.rules.threads import parse_thread, posted_chain
 from tests.unit.fake_x import FakeX
 
 ME = (200, {"data": {"id": "42", "username": "newsroom"}})
@@ -38,7 +38,7 @@ def snowflake(minutes_ago: float) -> str:
 
 
 def image(media_id: str) -> dict[str, Any]:
-    return {"media_id": media_id, "media_key": f"3_{media_id}", "processing": False}
+    return {"media_id": media_id, "media_key": f"3_{media_id}", "state": "succeeded"}
 
 
 def iso(minutes_ago: float) -> str:
@@ -151,7 +151,7 @@ def test_media_of_every_item_is_checked_before_the_first_post(fake_x: FakeX) -> 
     video = snowflake(2)
     processing = {"data": {"id": video, "media_key": f"7_{video}", "processing_info": {"state": "in_progress"}}}
     fake_x.on("GET", "/2/media/upload", (200, processing))
-    items = ["First", {"text": "Clip", "media_ids": [{"media_id": video, "processing": True}]}]
+    items = ["First", {"text": "Clip", "media_ids": [{"media_id": video, "state": "pending"}]}]
     with pytest.raises(TwitterInputError, match="still in_progress"):
         CreateThreadOperator(task_id="thread", items=items).execute(context())
     assert fake_x.sent("POST") == []

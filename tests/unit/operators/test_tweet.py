@@ -72,7 +72,7 @@ def test_bad_option_fails_the_dag_at_parse_time() -> None:
 def test_retried_task_adopts_the_post_its_earlier_try_made(fake_x: FakeX) -> None:
     """Try 2 of a task whose first try died after X accepted the post: the post is found, none is made."""
     media_id = str(int((time.time() - 300) * 1000 - 1288834974657) << 22)
-    image = {"media_id": media_id, "media_key": f"3_{media_id}", "processing": False}
+    image = {"media_id": media_id, "media_key": f"3_{media_id}", "state": "succeeded"}
     fake_x.on("GET", "/2/users/me", ME)
     ours = {"id": "1900", "text": "Hello https://t.co/x", "attachments": {"media_keys": [f"3_{media_id}"]}}
     fake_x.on("GET", "/2/users/42/tweets", (200, {"data": [ours]}))

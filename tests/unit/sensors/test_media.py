@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import time
 from typing import Any
 from unittest import mock
 
@@ -41,7 +42,7 @@ def _conn(twitter_conn: dict[str, object]) -> None:
 
 def receipt(**fields: Any) -> dict[str, Any]:
     """What MediaUploadOperator returns for a video X is processing."""
-    return {"media_id": "1234", "media_key": "7_1234", "processing": True, **fields}
+    return {"media_id": "1234", "media_key": "7_1234", "state": "pending", **fields}
 
 
 @time_machine.travel(NOW, tick=False)
@@ -101,15 +102,22 @@ def test_max_wait_caps_advice(fake_x: FakeX) -> None:
     assert exc.value.reschedule_date == NOW + dt.timedelta(seconds=15)
 
 
-def test_succeeded_returns_status(fake_x: FakeX) -> None:
+def test_succeeded_returns_the_receipt_with_the_outcome(fake_x: FakeX) -> None:
     fake_x.on("GET", STATUS, status("succeeded", progress_percent=100))
-    result = sensor().execute(task_context())
-    assert result["processing_info"]["state"] == "succeeded" and result["id"] == "1234"
+    result = sensor(media_id=receipt(uploaded_at=1000.0, next_status_at=1001.0)).execute(task_context())
+    assert result == {
+        **receipt(uploaded_at=1000.0),
+        "state": "succeeded",
+        "next_status_at": None,
+        "expires_at": None,
+        "subtitles": [],
+    }
 
 
 def test_no_processing_info_is_done(fake_x: FakeX) -> None:
     fake_x.on("GET", STATUS, status(None))
-    assert sensor().execute(task_context())["id"] == "1234"
+    result = sensor().execute(task_context())
+    assert (result["media_id"], result["media_key"], result["state"]) == ("1234", "7_1234", "succeeded")
     assert len(fake_x.requests) == 1
 
 
@@ -144,14 +152,14 @@ def test_poke_mode_waits_as_advised_without_a_floor(fake_x: FakeX) -> None:
     fake_x.on("GET", STATUS, status("pending", check_after_secs=0.03), status("in_progress", check_after_secs=0.02))
     fake_x.on("GET", STATUS, status("succeeded"))
     planned: list[float] = []
-    real = MediaProcessingSensor._get_next_poke_interval
+    real = time.sleep
 
-    def spy(self: MediaProcessingSensor, *args: Any) -> float:
-        planned.append(real(self, *args))
-        return planned[-1]
+    def spy(seconds: float) -> None:
+        planned.append(seconds)
+        real(seconds)
 
-    with mock.patch.object(MediaProcessingSensor, "_get_next_poke_interval", spy):
-        assert sensor(mode="poke").execute(task_context())["processing_info"]["state"] == "succeeded"
+    with mock.patch("airflow_provider.sensors.media.time.sleep", spy):
+        assert sensor(mode="poke").execute(task_context())["state"] == "succeeded"
     assert planned == [0.03, 0.02]
 
 
@@ -170,7 +178,7 @@ class TestUploadOutput:
     """What the upload returns tells the sensor whether to ask X at all, when first, and when the window began."""
 
     def test_media_x_does_not_process_is_done_without_a_request(self, fake_x: FakeX) -> None:
-        image = {"media_id": "1234", "media_key": "3_1234", "processing": False}
+        image = {"media_id": "1234", "media_key": "3_1234", "state": "succeeded"}
         assert sensor(media_id=image).execute(task_context())["media_id"] == "1234"
         assert sensor(media_id=image, deferrable=True).execute(task_context())["media_id"] == "1234"
         assert fake_x.requests == []
@@ -185,7 +193,8 @@ class TestUploadOutput:
     @time_machine.travel(NOW, tick=False)
     def test_past_advice_pokes_at_once(self, fake_x: FakeX) -> None:
         fake_x.on("GET", STATUS, status("succeeded"))
-        assert sensor(media_id=receipt(next_status_at=NOW.timestamp() - 1)).execute(task_context())["id"] == "1234"
+        result = sensor(media_id=receipt(next_status_at=NOW.timestamp() - 1)).execute(task_context())
+        assert (result["media_id"], result["state"]) == ("1234", "succeeded")
 
     @pytest.mark.parametrize("mode", ["poke", "reschedule"])
     def test_short_advice_is_slept_in_the_slot(self, fake_x: FakeX, mode: str) -> None:
@@ -246,7 +255,7 @@ class TestDeferrable:
 
     def test_image_needs_no_trigger(self, fake_x: FakeX) -> None:
         fake_x.on("GET", STATUS, status(None))
-        assert sensor(deferrable=True).execute(task_context())["id"] == "1234"
+        assert sensor(deferrable=True).execute(task_context())["state"] == "succeeded"
 
     def test_failed_on_first_poke_fails_without_deferring(self, fake_x: FakeX) -> None:
         fake_x.on("GET", STATUS, status("failed", error={"name": "InvalidMedia", "message": "Bad format"}))
@@ -265,10 +274,11 @@ class TestDeferrable:
             monkeypatch.delenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE")
             importlib.reload(module)
 
-    def test_complete_succeeded_returns_status(self) -> None:
-        media = {"id": "1234", "processing_info": {"state": "succeeded"}}
+    def test_complete_succeeded_returns_the_receipt_with_the_outcome(self) -> None:
+        media = {"id": "1234", "media_key": "7_1234", "processing_info": {"state": "succeeded"}}
         event = {"status": "succeeded", "media_id": "1234", "media": media}
-        assert sensor().execute_complete(task_context(), event) == media
+        result = sensor(media_id=receipt(uploaded_at=1000.0)).execute_complete(task_context(), event)
+        assert (result["media_id"], result["state"], result["uploaded_at"]) == ("1234", "succeeded", 1000.0)
 
     @pytest.mark.parametrize(
         ("event", "error", "message"),

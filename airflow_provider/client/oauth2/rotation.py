@@ -34,17 +34,16 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from airflow_provider.exceptions import TwitterApiError, TwitterInputError
-from airflow_provider.masking import register_secret
-from airflow_provider.oauth2 import REQUIRED_SCOPES, TOKEN_PATH
-from airflow_provider.oauth2.store import DESCRIPTION, LEASE_KEY, TOKEN_KEY, Store
-from airflow_provider.oauth2.token_endpoint import (
+from airflow_provider.client.oauth2 import REQUIRED_SCOPES, TOKEN_PATH
+from airflow_provider.client.oauth2.store import DESCRIPTION, LEASE_KEY, TOKEN_KEY, Store
+from airflow_provider.client.oauth2.token_endpoint import (
     Client,
     TokenAnswerLost,
     TokenNotSent,
     TokenRefused,
     post_token,
 )
+from airflow_provider.exceptions import TwitterApiError, TwitterInputError
 
 CLAIM_MAX = 1.0  # the longest read-then-write of a claim that may go on
 CONFIRM_DELAY = 2.0  # > CLAIM_MAX: Fischer's wait before the confirming read
@@ -93,7 +92,10 @@ class TokenState:
 
 
 class TokenManager:
-    """One connection's access token in one process, shared by its hooks and threads; refreshed under the lease."""
+    """One connection's access token in one process, shared by its hooks and threads; refreshed under the lease.
+
+    ``on_secret`` is told every token as it is read or minted, before anything could log it (the caller's masker).
+    """
 
     def __init__(
         self,
@@ -103,13 +105,14 @@ class TokenManager:
         seed: str,
         store: Store,
         *,
+        on_secret: Callable[[str], None],
         clock: Callable[[], float] = time.time,
         monotonic: Callable[[], float] = time.monotonic,
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.conn_id, self.base_url, self.client, self._seed = conn_id, base_url, client, seed
         self.seed_id = hashlib.sha256(seed.encode()).hexdigest()[:16]
-        self.store = store
+        self.store, self.on_secret = store, on_secret
         self.clock, self.monotonic, self.sleep = clock, monotonic, sleep
         self.token_key = TOKEN_KEY.format(conn_id=conn_id)
         self.lease_key = LEASE_KEY.format(conn_id=conn_id)
@@ -142,7 +145,7 @@ class TokenManager:
         state = stored if stored is not None and stored.seed == self.seed_id else TokenState(self.seed_id, self._seed)
         for secret in (state.refresh_token, state.access_token):
             if secret:
-                register_secret(secret)
+                self.on_secret(secret)
         return state
 
     def _usable(self, state: TokenState, reject: str | None, *, fresh: bool) -> bool:
@@ -268,6 +271,8 @@ class TokenManager:
             self._write(replace(state, dead=reason))
             raise self._dead_error(reason)
         new = _state_from_answer(state, answer, sent_at)
+        for secret in (new.refresh_token, new.access_token):
+            self.on_secret(secret)
         self._write(new)
         return new
 
@@ -311,8 +316,6 @@ def _parse_lease(raw: str | None) -> dict[str, Any]:
 def _state_from_answer(state: TokenState, answer: dict[str, Any], sent_at: float) -> TokenState:
     refresh_token = str(answer["refresh_token"])
     lifetime = float(answer.get("expires_in") or 7200)
-    for secret in (refresh_token, answer["access_token"]):
-        register_secret(secret)
     return TokenState(
         seed=state.seed,
         refresh_token=refresh_token,

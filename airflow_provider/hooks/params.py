@@ -1,16 +1,13 @@
-"""Checks of the arguments that the operators, the sensor, the trigger and the hook take, made where each enters.
-
-Arguments that are not templated are checked in the constructors, so a DAG with a bad one fails at parse time with
-the argument's name, what is wrong and what to pass, instead of a ``TypeError`` from deep inside a request.
-"""
+"""The hook's arguments as tasks pass them (``twitter_conn_id``, ``hook_params``), checked in the tasks' constructors
+without importing the hook, so that a DAG with a bad one fails at parse time, naming the argument and the fix."""
 
 from __future__ import annotations
 
-import math
 from collections.abc import Mapping
 from typing import Any
 
 from airflow_provider.exceptions import TwitterInputError
+from airflow_provider.rules.numbers import check_number
 
 # TwitterHook's tuning arguments (all but the connection id), as ``hook_params`` passes them: check_number's rules.
 HOOK_PARAMS: dict[str, dict[str, Any]] = {
@@ -20,35 +17,6 @@ HOOK_PARAMS: dict[str, dict[str, Any]] = {
     "backoff_max": {"unit": "seconds"},
     "max_rate_limit_wait": {"unit": "seconds"},
 }
-
-
-def check_number(
-    name: str,
-    value: Any,
-    *,
-    minimum: float = 0,
-    maximum: float = math.inf,
-    integer: bool = False,
-    positive: bool = False,
-    unit: str = "",
-) -> Any:
-    """``value`` when it is a finite number (a whole one with ``integer``) from ``minimum`` to ``maximum``, above 0
-    with ``positive``; else refused, naming ``name``, the rule and the value. A bool is not a number here."""
-    kinds = int if integer else int | float
-    if (
-        isinstance(value, kinds)
-        and not isinstance(value, bool)
-        and math.isfinite(value)
-        and minimum <= value <= maximum
-        and (value > 0 or not positive)
-    ):
-        return value
-    kind = ("a whole number" if integer else "a number") + (f" of {unit}" if unit else "")
-    if maximum < math.inf:
-        bounds = f"from {_plain(minimum)} to {_plain(maximum)}"
-    else:
-        bounds = "above 0" if positive else f"at least {_plain(minimum)}"
-    raise TwitterInputError(f"{name} must be {kind}, {bounds}; got {type(value).__name__} {value!r}.")
 
 
 def check_conn_id(value: Any) -> str:
@@ -78,8 +46,3 @@ def check_hook_params(params: Any, *, label: str = "hook_params") -> dict[str, A
         if not (name == "timeout" and value is None):
             check_number(f"{label}[{name!r}]" if label else name, value, **HOOK_PARAMS[name])
     return dict(params)
-
-
-def _plain(number: float) -> str:
-    """5242880, not 5.24288e+06; 0.5 as it is."""
-    return str(int(number)) if float(number).is_integer() else str(number)

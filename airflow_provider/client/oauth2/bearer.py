@@ -8,7 +8,7 @@ from typing import Any
 import requests
 from requests.auth import AuthBase
 
-from airflow_provider.oauth2.rotation import TokenManager
+from airflow_provider.client.oauth2.rotation import TokenManager
 
 
 class BearerAuth(AuthBase):

@@ -1,4 +1,5 @@
-"""Registering secrets with Airflow's masker, once: shared by both auth schemes and the OAuth 2.0 token store."""
+"""Registering secrets with Airflow's masker, once: what the hook gives the client to call on every secret it reads
+or mints (both auth schemes' credentials, OAuth 2.0's rotated tokens)."""
 
 from __future__ import annotations
 

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
-from airflow_provider.text import check_post_text, extract_urls
-from airflow_provider.uploaded_media import UploadedMedia, parse_media_list
+from airflow_provider.rules.receipt import MediaReceipt, parse_media_list
+from airflow_provider.rules.text import check_post_text, extract_urls
 
 ITEM_KEYS = ("text", "media_ids")
 # X's rule on replies for self-serve apps (DOCS changelog 2026-02-23; x-api/posts/manage-tweets/integrate.mdx).
@@ -34,7 +34,7 @@ class ThreadItem:
     number: int
     text: str
     media_ids: list[Any]
-    media: list[UploadedMedia]
+    media: list[MediaReceipt]
 
     @property
     def ids(self) -> list[str]:

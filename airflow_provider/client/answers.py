@@ -1,4 +1,4 @@
-"""Turning X's answers into data or a ``TwitterApiError``, the same way for the sync hook and the async trigger.
+"""Turning X's answers into data or a ``TwitterApiError``, the same way for sync (workers) and async (triggerer).
 
 Every answer also carries X's quota headers (docs.x.com fundamentals/rate-limits): ``x-rate-limit-limit``,
 ``-remaining`` and ``-reset`` (epoch seconds) for the 15-minute window, and ``x-user-limit-24hour-*`` /

@@ -11,13 +11,11 @@ myConsciousness/twitter-api-v2#437), so the content is checked here, whatever th
 
 from __future__ import annotations
 
-import os
 import re
-import stat
 from typing import Any
 
 from airflow_provider.exceptions import TwitterInputError
-from airflow_provider.media import MediaFile, MiB
+from airflow_provider.rules.media import MiB
 
 SUBTITLES_CATEGORY = "subtitles"
 # The upload's media_category of the video -> X's media_category in POST /2/media/subtitles (OAS enum).
@@ -60,35 +58,6 @@ def check_video_category(value: Any) -> str:
             f"{value!r}. X attaches subtitles to those videos only."
         )
     return VIDEO_CATEGORIES[value]
-
-
-def inspect_subtitles_file(path: Any) -> MediaFile:
-    """Check that ``path`` is an SRT or WebVTT file X would take; its type comes from its content."""
-    if not isinstance(path, str | os.PathLike) or not str(path).strip():
-        raise TwitterInputError(
-            f"file_path must be the path of a local SRT or WebVTT file, got {type(path).__name__} {path!r}."
-        )
-    path = os.fspath(path)
-    try:
-        info = os.stat(path)
-        if not stat.S_ISREG(info.st_mode):
-            raise TwitterInputError(f"Subtitles file {path!r} is not a regular file; file_path must name a file.")
-        if info.st_size == 0:
-            raise TwitterInputError(f"Subtitles file {path!r} is empty; there are no subtitles to upload.")
-        if info.st_size > MAX_SUBTITLES_BYTES:
-            raise TwitterInputError(
-                f"Subtitles file {path!r} is {info.st_size / MiB:.1f} MiB; the provider takes subtitle files of at "
-                f"most {MAX_SUBTITLES_BYTES // MiB} MiB. Check file_path: a subtitle track is text of a few KiB."
-            )
-        with open(path, "rb") as f:
-            data = f.read()
-    except FileNotFoundError:
-        raise TwitterInputError(f"Subtitles file {path!r} does not exist. Check file_path.") from None
-    except OSError as e:
-        raise TwitterInputError(f"Subtitles file {path!r} cannot be read: {e.strerror}.") from None
-    return MediaFile(
-        path=path, size=len(data), media_type=subtitles_type(path, data), media_category=SUBTITLES_CATEGORY
-    )
 
 
 def subtitles_type(path: str, data: bytes) -> str:

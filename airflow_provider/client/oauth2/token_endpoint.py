@@ -14,8 +14,8 @@ from typing import Any
 
 import httpx
 
-from airflow_provider.connection_settings import USER_AGENT
-from airflow_provider.oauth2 import TOKEN_PATH
+from airflow_provider.client.config import USER_AGENT
+from airflow_provider.client.oauth2 import TOKEN_PATH
 
 # Small form and JSON answer: a generous bound, short enough to stay well inside the refresh lease.
 TIMEOUT = httpx.Timeout(10.0, connect=5.0)

@@ -1,7 +1,9 @@
-"""Reading X's media STATUS answer: one place that decides done, failed, or ask again when.
+"""X's processing of uploaded media: reading a FINALIZE or STATUS answer (done, failed, or ask again when), and how
+old a media id is.
 
-Shared by the sensor and the trigger so both treat X's quirks alike: no ``processing_info`` means nothing
-to wait for (images), and an ``error`` while still ``in_progress`` is as final as ``failed``.
+One reading for the upload, the sensor, the trigger and the post, so all treat X's quirks alike: no
+``processing_info`` means nothing to wait for (images), and an ``error`` while still ``in_progress`` is as final as
+``failed``.
 """
 
 from __future__ import annotations
@@ -10,12 +12,11 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from airflow_provider.exceptions import TwitterApiError, TwitterRejectedError
+from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
+from airflow_provider.rules.media import kind_of_answer
 
 # X's ids are snowflakes: milliseconds since this epoch, shifted left by 22 bits.
 _SNOWFLAKE_EPOCH_MS = 1288834974657
-# media_key prefixes: 3_ photo, 7_ video, 13_ video (amplify), 16_ animated GIF.
-MOVING_KEY_PREFIXES = ("7_", "13_", "16_")
 # The longest a media id lives: ``expires_after_secs`` of an amplify_video session, about 15 days (x-media-api.md).
 _MAX_MEDIA_AGE_SECS = 15 * 86400
 
@@ -61,13 +62,19 @@ class ProcessingStatus:
         return ": ".join(str(p) for p in (name, message) if p) or str(self.error)
 
     @property
-    def is_moving(self) -> bool:
-        """A video or animated GIF: X allows one per post, and not beside images."""
-        return str(self.data.get("media_key", "")).startswith(MOVING_KEY_PREFIXES) or "video" in self.data
+    def kind(self) -> str | None:
+        return kind_of_answer(self.data)
 
     @property
     def failure(self) -> str:
         return f"X could not process media {self.media_id}: {self.error_text}"
+
+    def require_succeeded(self, advice: str) -> None:
+        """Refuse media whose processing failed or has not yet succeeded; ``advice`` says what the user should do."""
+        if self.failed:
+            raise TwitterInputError(self.failure)
+        if not self.succeeded:
+            raise TwitterInputError(f"Media {self.media_id} is still {self.state}; {advice}")
 
     def describe(self) -> str:
         progress = f" {self.progress_percent}%" if self.progress_percent is not None else ""

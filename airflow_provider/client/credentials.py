@@ -1,31 +1,54 @@
-"""Credentials read from a ``twitter`` connection, and the request signing they imply.
+"""Credentials read from a connection's fields, and the request signing they imply.
 
 One class per X auth scheme, chosen by the extra's ``auth_type`` (``oauth1``, the default, or ``oauth2``), each
-giving the hook the same four things: the secrets to mask, a ``requests`` auth, an ``Authorization`` header for the
+giving the client the same four things: the secrets to mask, a ``requests`` auth, an ``Authorization`` header for the
 async path, and a second header after a 401 when the scheme can have one (a rotated OAuth 2.0 token).
+
+Every secret is handed to ``on_secret`` as soon as it is read (the hook passes Airflow's masker), and OAuth 2.0 keeps
+its rotated tokens in the ``store`` the caller gives (the hook passes Airflow Variables).
 """
 
 from __future__ import annotations
 
 import asyncio
 import threading
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol
 
 import oauthlib.oauth1
 
-from airflow_provider.connection_settings import api_base_url
+from airflow_provider.client.config import api_base_url
+from airflow_provider.client.oauth2.rotation import TokenManager
+from airflow_provider.client.oauth2.store import Store
+from airflow_provider.client.oauth2.token_endpoint import Client
+from airflow_provider.client.signing_logs import quiet_signing_loggers
 from airflow_provider.exceptions import TwitterInputError
-from airflow_provider.log_hygiene import quiet_signing_loggers
-from airflow_provider.masking import register_secret
-from airflow_provider.oauth2.rotation import TokenManager
-from airflow_provider.oauth2.store import VariableStore
-from airflow_provider.oauth2.token_endpoint import Client
 
 if TYPE_CHECKING:
-    from airflow.providers.common.compat.sdk import Connection
     from requests.auth import AuthBase
+
+SecretSink = Callable[[str], None]
+
+
+class ConnectionFields(Protocol):
+    """The fields of a connection that credentials are read from (an Airflow ``Connection`` has them)."""
+
+    @property
+    def conn_id(self) -> str | None: ...
+
+    @property
+    def login(self) -> str | None: ...
+
+    @property
+    def password(self) -> str | None: ...
+
+    @property
+    def host(self) -> str | None: ...
+
+    @property
+    def port(self) -> int | None: ...
+
 
 _FIELDS = {
     "login": "API Key (login)",
@@ -50,15 +73,15 @@ class OAuth1Credentials:
 
     @classmethod
     def from_connection(
-        cls, conn: Connection, extra: Mapping[str, Any] | None = None, *, conn_label: str | None = None
+        cls, conn: ConnectionFields, extra: Mapping[str, Any], *, on_secret: SecretSink, conn_label: str | None = None
     ) -> OAuth1Credentials:
-        """Read the four credentials; ``extra`` lets async callers pass an extra they read without blocking.
+        """Read the four credentials.
 
         Surrounding whitespace (a pasted newline) is dropped; a value with whitespace inside is refused, naming the
-        field and never the value. The secrets are registered with Airflow's masker as soon as they are read.
-        ``conn_label`` replaces "Connection '<id>'" in errors, for callers whose id is not the user's.
+        field and never the value. ``conn_label`` replaces "Connection '<id>'" in errors, for callers whose id is not
+        the user's.
         """
-        who, extra = _who_and_extra(conn, extra, conn_label)
+        who = _who(conn, extra, conn_label)
         values = _required(
             conn,
             who,
@@ -77,7 +100,7 @@ class OAuth1Credentials:
             access_token_secret=values["access_token_secret"],
         )
         for secret in credentials.secrets:
-            register_secret(secret)
+            on_secret(secret)
         return credentials
 
     @property
@@ -122,8 +145,8 @@ class OAuth2Credentials:
     """OAuth 2.0 user context: ``Authorization: Bearer`` with an access token refreshed before it expires.
 
     The connection holds the app's client and the *seed*, the refresh token of the one-time authorization. The
-    rotated tokens live in a store every worker and the triggerer share (:mod:`airflow_provider.oauth2.rotation`);
-    the seed is used only until a rotated token exists there.
+    rotated tokens live in ``store``, which every worker and the triggerer share
+    (:mod:`airflow_provider.client.oauth2.rotation`); the seed is used only until a rotated token exists there.
     """
 
     conn_id: str
@@ -131,13 +154,21 @@ class OAuth2Credentials:
     client_id: str
     client_secret: str = field(repr=False)
     refresh_token: str = field(repr=False)
+    store: Store = field(repr=False, compare=False)
+    on_secret: SecretSink = field(repr=False, compare=False)
 
     @classmethod
     def from_connection(
-        cls, conn: Connection, extra: Mapping[str, Any] | None = None, *, conn_label: str | None = None
+        cls,
+        conn: ConnectionFields,
+        extra: Mapping[str, Any],
+        *,
+        on_secret: SecretSink,
+        store: Store,
+        conn_label: str | None = None,
     ) -> OAuth2Credentials:
-        """Read the client and the seed (``client_secret`` empty for a public client); masked as read."""
-        who, extra = _who_and_extra(conn, extra, conn_label)
+        """Read the client and the seed (``client_secret`` empty for a public client)."""
+        who = _who(conn, extra, conn_label)
         values = _required(
             conn, who, conn_label, {"client_id": extra.get("client_id"), "refresh_token": extra.get("refresh_token")}
         )
@@ -147,9 +178,11 @@ class OAuth2Credentials:
             client_id=values["client_id"],
             client_secret=_credential(who, "client_secret", extra.get("client_secret")),
             refresh_token=values["refresh_token"],
+            store=store,
+            on_secret=on_secret,
         )
         for secret in credentials.secrets:
-            register_secret(secret)
+            on_secret(secret)
         return credentials
 
     @property
@@ -163,7 +196,9 @@ class OAuth2Credentials:
         with _MANAGERS_LOCK:
             if (manager := _MANAGERS.get(key)) is None:
                 client = Client(self.client_id, self.client_secret)
-                manager = TokenManager(self.conn_id, self.base_url, client, self.refresh_token, VariableStore())
+                manager = TokenManager(
+                    self.conn_id, self.base_url, client, self.refresh_token, self.store, on_secret=self.on_secret
+                )
                 _MANAGERS[key] = manager
             return manager
 
@@ -181,7 +216,7 @@ class OAuth2Credentials:
         return None if token is None else f"Bearer {token}"
 
     def requests_auth(self) -> AuthBase:
-        from airflow_provider.oauth2.bearer import BearerAuth  # imports requests: kept out of the trigger's path
+        from airflow_provider.client.oauth2.bearer import BearerAuth  # imports requests: kept out of the trigger's path
 
         return BearerAuth(self.tokens)
 
@@ -192,35 +227,39 @@ _MANAGERS: dict[tuple[str, ...], TokenManager] = {}
 _MANAGERS_LOCK = threading.Lock()
 
 
-def credentials_from_connection(
-    conn: Connection, extra: Mapping[str, Any] | None = None, *, conn_label: str | None = None
+def read_credentials(
+    conn: ConnectionFields,
+    extra: Any,
+    *,
+    on_secret: SecretSink,
+    store: Store,
+    conn_label: str | None = None,
 ) -> Credentials:
     """The credentials of the connection's scheme: extra ``auth_type`` ``oauth1`` (the default) or ``oauth2``."""
-    who, extra = _who_and_extra(conn, extra, conn_label)
+    who = _who(conn, extra, conn_label)
     auth_type = extra.get("auth_type") or "oauth1"
     if auth_type not in AUTH_TYPES:
         raise TwitterInputError(
             f"{who} has auth_type {auth_type!r} in its extra; use 'oauth1' (the default) or 'oauth2' "
             "(see docs/connection.md)."
         )
-    scheme = OAuth2Credentials if auth_type == "oauth2" else OAuth1Credentials
-    return scheme.from_connection(conn, extra, conn_label=conn_label)
+    if auth_type == "oauth2":
+        return OAuth2Credentials.from_connection(conn, extra, on_secret=on_secret, store=store, conn_label=conn_label)
+    return OAuth1Credentials.from_connection(conn, extra, on_secret=on_secret, conn_label=conn_label)
 
 
-def _who_and_extra(
-    conn: Connection, extra: Mapping[str, Any] | None, conn_label: str | None
-) -> tuple[str, Mapping[str, Any]]:
+def _who(conn: ConnectionFields, extra: Any, conn_label: str | None) -> str:
+    """How errors name the connection; an extra that is not a JSON object is refused here."""
     who = conn_label or f"Connection {conn.conn_id!r}"
-    extra = conn.extra_dejson if extra is None else extra
     if not isinstance(extra, Mapping):
         raise TwitterInputError(
             f"{who} has an extra that is a JSON {type(extra).__name__}, not an object. Set it to "
             '{"access_token": "...", "access_token_secret": "..."} (see docs/connection.md).'
         )
-    return who, extra
+    return who
 
 
-def _required(conn: Connection, who: str, conn_label: str | None, raw: dict[str, Any]) -> dict[str, str]:
+def _required(conn: ConnectionFields, who: str, conn_label: str | None, raw: dict[str, Any]) -> dict[str, str]:
     """The cleaned values; all must be set, else one error naming every missing field."""
     values = {key: _credential(who, key, value) for key, value in raw.items()}
     missing = [_FIELDS[key] for key in raw if not values[key]]

@@ -1,5 +1,5 @@
-"""Settings read from a ``twitter`` connection that the hook and the trigger share: where the X API is, and how
-long to wait for it. Kept apart from the hook so that the trigger imports it without requests or tenacity."""
+"""Where X's API is and how long to wait for it, from a connection's host, port and extra: the settings the client
+takes besides its credentials, each refused before any request when no request could use it."""
 
 from __future__ import annotations
 

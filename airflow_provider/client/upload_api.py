@@ -1,5 +1,5 @@
 """X's two chunked-upload APIs as data: where each command goes, how its request is encoded, and how its answer
-reads, so that the hook runs one upload (INIT, APPEND per segment, FINALIZE, STATUS) whichever API the connection names.
+reads, so that the client runs one upload (INIT, APPEND per segment, FINALIZE, STATUS) whichever API is configured.
 
 - **v2** (the default): ``POST /2/media/upload/initialize`` (JSON), ``/{id}/append`` (multipart), ``/{id}/finalize``
   and ``GET /2/media/upload?command=STATUS``, on the API host; answers wrapped in ``data`` (OAS 2.167).
@@ -23,10 +23,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from airflow_provider.connection_settings import upload_api_name, upload_base_url
+from airflow_provider.client.answers import data_of, read_answer
+from airflow_provider.client.config import upload_api_name, upload_base_url
+from airflow_provider.client.multipart import SegmentBody
 from airflow_provider.exceptions import TwitterApiError
-from airflow_provider.multipart import SegmentBody
-from airflow_provider.responses import data_of, read_answer
 
 V1_PATH = "/1.1/media/upload.json"
 
@@ -137,7 +137,7 @@ class V1UploadApi(UploadApi):
 
 def upload_api_for(host: str | None, port: int | None, extra: Any) -> UploadApi:
     """The API the connection's extra ``upload_api`` names, at its host; refused before any request when X could
-    not serve it (see :func:`~airflow_provider.connection_settings.upload_api_name`). An extra that is no JSON
+    not serve it (see :func:`~airflow_provider.client.config.upload_api_name`). An extra that is no JSON
     object is left to the credentials' check, which names that problem."""
     name = upload_api_name(extra if isinstance(extra, Mapping) else {})
     api = V1UploadApi if name == V1UploadApi.name else UploadApi

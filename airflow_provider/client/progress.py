@@ -3,17 +3,13 @@
 from __future__ import annotations
 
 import time
-from typing import Any, Protocol
 
-from airflow_provider.media import MiB
-
-
-class _Log(Protocol):
-    def info(self, event: Any, *args: Any, **kw: Any) -> Any: ...
+from airflow_provider.client.log import Log
+from airflow_provider.rules.media import MiB
 
 
 class UploadProgress:
-    def __init__(self, log: _Log, *, media_id: str, total_bytes: int, every_secs: float = 5.0) -> None:
+    def __init__(self, log: Log, *, media_id: str, total_bytes: int, every_secs: float = 5.0) -> None:
         self.log = log
         self.media_id = media_id
         self.total_bytes = total_bytes

@@ -87,7 +87,7 @@ _EMOJI = re.compile(
 @cache
 def _url_patterns() -> tuple[re.Pattern[str], re.Pattern[str]]:
     """twitter-text's ``extractUrl`` and ``validAsciiDomain``, built once: the TLD alternation has ~1,600 names."""
-    tlds = files("airflow_provider").joinpath("tlds.txt").read_text(encoding="utf-8").split("\n")
+    tlds = files("airflow_provider.rules").joinpath("tlds.txt").read_text(encoding="utf-8").split("\n")
     names = sorted((t for t in tlds if t and not t.startswith("#")), key=len, reverse=True)
     tld = f"(?:(?:{'|'.join(map(re.escape, names))})(?=[^0-9a-zA-Z@+-]|$)|{_PUNYCODE})"
     domain = f"(?:{_SUBDOMAIN}*{_DOMAIN_NAME}{tld})"

@@ -11,18 +11,11 @@ The movie header ``moov/mvhd`` holds a timescale (units per second) and the dura
 
 from __future__ import annotations
 
-import os
 import struct
 from typing import BinaryIO
 
 _MAX_BOXES = 10_000  # a real file has a handful of top-level boxes; this bounds a hostile or corrupt one
 _UNKNOWN_DURATION = (0xFFFFFFFF, 0xFFFFFFFFFFFFFFFF)  # all ones: "duration cannot be determined"
-
-
-def video_duration(path: str | os.PathLike[str]) -> float | None:
-    """:func:`read_video_duration` of a local file."""
-    with open(path, "rb") as f:
-        return read_video_duration(f, os.fstat(f.fileno()).st_size)
 
 
 def read_video_duration(f: BinaryIO, size: int) -> float | None:
