@@ -40,6 +40,7 @@ lint: env
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
+	$(VENV)/bin/python ci/public_apis.py
 
 test: lint
 	$(VENV)/bin/pytest
