@@ -22,6 +22,7 @@ import sys
 import types
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 PACKAGE = "airflow_provider"
@@ -81,7 +82,7 @@ def override_findings(path: Path) -> Iterator[str]:
                 continue
             for base in foreign:
                 if name in base.__dict__:
-                    function = value.fget if isinstance(value, property) else getattr(value, "__func__", value)
+                    function: Any = value.fget if isinstance(value, property) else getattr(value, "__func__", value)
                     line = inspect.getsourcelines(function)[1]
                     where = path.relative_to(ROOT)
                     yield f"{where}:{line}: {cls.__name__}.{name} overrides the private {base.__qualname__}.{name}"
