@@ -1,0 +1,54 @@
+"""What Airflow's ProvidersManager reads: it must name importable modules and the hook's real class, under the
+distribution's own name, and stay import-light (Airflow loads it in every process at start-up)."""
+
+from __future__ import annotations
+
+import importlib
+import subprocess
+import sys
+import tomllib
+from pathlib import Path
+
+from airflow_provider import __version__
+from airflow_provider.get_provider_info import get_provider_info
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_the_entry_point_and_the_package_name_match_the_distribution() -> None:
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    entry = project["entry-points"]["apache_airflow_provider"]["provider_info"]
+    assert entry == "airflow_provider.get_provider_info:get_provider_info"
+    info = get_provider_info()
+    assert info["package-name"] == project["name"] and info["versions"] == [__version__]
+
+
+def test_every_listed_module_imports() -> None:
+    info = get_provider_info()
+    modules = [
+        m for kind in ("hooks", "operators", "sensors", "triggers") for e in info[kind] for m in e["python-modules"]
+    ]
+    for module in modules:
+        importlib.import_module(module)
+    (connection,) = info["connection-types"]
+    module, _, name = connection["hook-class-name"].rpartition(".")
+    hook = getattr(importlib.import_module(module), name)
+    assert (hook.conn_type, hook.hook_name) == (connection["connection-type"], connection["hook-name"])
+
+
+def test_secrets_are_password_fields() -> None:
+    (connection,) = get_provider_info()["connection-types"]
+    passwords = {
+        name for name, field in connection["conn-fields"].items() if field["schema"].get("format") == "password"
+    }
+    assert passwords == {"access_token", "access_token_secret", "client_secret", "refresh_token"}
+
+
+def test_importing_it_loads_nothing_heavy() -> None:
+    heavy = "('airflow', 'httpx', 'requests', 'tenacity')"
+    code = (
+        "import sys, airflow_provider.get_provider_info; "
+        f"print(sorted(m for m in sys.modules if m.split('.')[0] in {heavy}))"
+    )
+    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
+    assert loaded == "[]"
