@@ -11,7 +11,7 @@ UV         := .tools/bin/uv
 VENV       := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint bench env clean up versions
+.PHONY: demo test lint bench env clean up versions dist
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -49,6 +49,10 @@ test: lint
 # Each line in its own .venv-versions/<line> from its committed set in ci/versions/, apart from uv.lock.
 versions: $(UV)
 	bash ci/versions.sh
+
+# The sdist and the wheel into dist/, checked by twine and for what each holds (ci/check_dist.py).
+dist: env
+	$(VENV)/bin/python ci/check_dist.py
 
 # tweepy (the baseline) pins oauthlib < 4, so it joins only the benchmark run, not the locked environment.
 bench: env
