@@ -1,9 +1,14 @@
-# Two entry points, both self-installing from the pinned uv.lock:
-#   make demo   upload -> wait -> post, against the bundled X emulator, on Airflow + SQLite in ./.airflow
-#   make test   ruff, mypy, the whole test suite (unit and end-to-end), then `make versions`
-#   make versions  the example DAG end to end on every supported Airflow 3 line (ci/versions.sh)
-#   make bench  the benchmarks (about 15 minutes; BENCH_ARGS=--full: issue #7's 20-run matrix, 5 more); prints them and rewrites docs/benchmarks.md
-#   make up     a local Airflow (web UI, scheduler, dag-processor, triggerer; PostgreSQL) against the emulator
+# Every target installs what it needs from the pinned uv.lock (uv into .tools/, the environment into .venv/):
+#   make demo        upload -> wait -> post, against the bundled X emulator, on Airflow + SQLite in ./.airflow
+#   make check       the inner loop: lint, then the unit, emulator and contract tests (at most 3 minutes on 2 cores)
+#   make test        the CI gate (.ci/run): check, then e2e alongside versions, deployment, dist (ci/test.sh)
+#   make lint        ruff, mypy, and no private Airflow or httpx name (ci/public_apis.py)
+#   make e2e         the example DAGs with `airflow dags test` against the emulator over loopback, in parallel
+#   make deployment  Airflow as separate processes on PostgreSQL (LocalExecutor, CeleryExecutor) against the emulator
+#   make versions    the example DAG end to end on every supported Airflow 3 line (ci/versions.sh)
+#   make dist        the sdist and the wheel, built and checked (ci/check_dist.py)
+#   make bench       the benchmarks (about 15 minutes; BENCH_ARGS=--full: issue #7's 20-run matrix, 5 more); prints them and rewrites docs/benchmarks.md
+#   make up          a local Airflow (web UI, scheduler, dag-processor, triggerer; PostgreSQL) against the emulator
 
 PYTHON     ?= python3
 UV_VERSION := 0.13.9
@@ -11,7 +16,10 @@ UV         := .tools/bin/uv
 VENV       := .venv
 export UV_PYTHON_DOWNLOADS := never
 
-.PHONY: demo test lint bench env clean up versions dist
+.PHONY: demo check test lint e2e deployment bench env clean up versions dist
+
+# pytest-xdist workers for the end-to-end tier: its DAG runs mostly wait on X's (emulated) processing.
+E2E_WORKERS ?= 3
 
 $(UV):
 	$(PYTHON) -m venv .tools
@@ -42,9 +50,17 @@ lint: env
 	$(VENV)/bin/mypy
 	$(VENV)/bin/python ci/public_apis.py
 
-test: lint
-	$(VENV)/bin/pytest
-	$(MAKE) --no-print-directory versions
+check: lint
+	$(VENV)/bin/pytest tests/unit tests/emulator tests/contract
+
+e2e: env
+	$(VENV)/bin/pytest -n $(E2E_WORKERS) tests/e2e
+
+deployment: env
+	$(VENV)/bin/pytest tests/deployment
+
+test: env
+	bash ci/test.sh
 
 # Each line in its own .venv-versions/<line> from its committed set in ci/versions/, apart from uv.lock.
 versions: $(UV)
@@ -59,4 +75,4 @@ bench: env
 	$(UV) run --frozen --with tweepy==4.17.0 python -m benchmarks $(BENCH_ARGS)
 
 clean:
-	rm -rf .airflow .pytest_cache .mypy_cache .ruff_cache .venv-versions
+	rm -rf .airflow .pytest_cache .mypy_cache .ruff_cache .venv-versions .deployment-logs dist
