@@ -11,11 +11,15 @@ if TYPE_CHECKING:
 
 
 def task_context(
-    first_poke: dt.datetime | None = None, try_number: int = 1, run_started: dt.datetime | None = None
+    first_poke: dt.datetime | None = None,
+    try_number: int = 1,
+    run_started: dt.datetime | None = None,
+    run_after: dt.datetime | None = None,
 ) -> Context:
     """A context whose ``ti`` says when the first try's first poke was (None: this is the first poke), and which
-    try this is; ``dag_run`` says when the run started."""
+    try this is; ``dag_run`` says when the run started (``start_date``, reset when a task is cleared) and the time
+    it was due (``run_after``, which stays)."""
     ti = mock.Mock(try_number=try_number)
     ti.get_first_reschedule_date.return_value = first_poke
-    dag_run = mock.Mock(start_date=run_started)
+    dag_run = mock.Mock(start_date=run_started, run_after=run_after)
     return cast("Context", {"ti": ti, "dag_run": dag_run})

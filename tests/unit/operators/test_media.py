@@ -1,47 +1,101 @@
-"""MediaUploadOperator: what it checks before any request, and what it hands to the next tasks."""
+"""MediaUploadOperator: what it checks before the hook is built, what it asks the hook, and the receipt it returns."""
 
 from __future__ import annotations
 
 import time
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
 from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.operators.media import MediaUploadOperator
-from tests.unit.fake_x import FakeX
+from airflow_provider.rules.metadata import MediaMetadata
 from tests.unit.task_context import task_context
 
-SAMPLE_VIDEO = Path(__file__).resolve().parents[3] / "dags" / "media" / "sample.mp4"
+MEDIA = Path(__file__).resolve().parents[3] / "dags" / "media"
+VIDEO_ID = "1880028106020515840"
 
 
-@pytest.fixture(autouse=True)
-def _conn(twitter_conn: dict[str, object]) -> None:
-    pass
-
-
-def test_upload_returns_what_the_next_tasks_need(fake_x: FakeX) -> None:
-    fake_x.on("POST", "/2/media/upload/initialize", (200, {"data": {"id": 1880028106020515840}}))
-    fake_x.on("POST", "/2/media/upload/1880028106020515840/append", (200, {"data": {}}))
-    finalize = {"data": {"id": "1880028106020515840", "processing_info": {"state": "pending", "check_after_secs": 1}}}
-    fake_x.on("POST", "/2/media/upload/1880028106020515840/finalize", (200, finalize))
-    op = MediaUploadOperator(task_id="upload", file_path=str(SAMPLE_VIDEO), chunk_size=16 * 1024)
-    context = task_context()
+def test_video_upload_returns_the_receipt_the_next_tasks_need(hook_class: mock.MagicMock, hook: mock.MagicMock) -> None:
+    hook.upload_media.return_value = {
+        "id": VIDEO_ID,
+        "media_key": f"7_{VIDEO_ID}",
+        "expires_after_secs": 86400,
+        "processing_info": {"state": "pending", "check_after_secs": 1},
+    }
+    op = MediaUploadOperator(
+        task_id="upload",
+        file_path=str(MEDIA / "sample.mp4"),
+        chunk_size=16 * 1024,
+        parallel_segments=2,
+        twitter_conn_id="x_prod",
+        hook_params={"max_attempts": 2},
+    )
     before = time.time()
-    uploaded = op.execute(context)
-    assert (uploaded["media_id"], uploaded["state"]) == ("1880028106020515840", "pending")
-    assert before + 1 <= uploaded["next_status_at"] <= time.time() + 1
-    assert before <= uploaded["uploaded_at"] <= time.time()
-    size = SAMPLE_VIDEO.stat().st_size
-    assert len(fake_x.sent("POST", "/2/media/upload/1880028106020515840/append")) == -(-size // (16 * 1024))
+    receipt = op.execute(task_context())
+    after = time.time()
+
+    hook_class.assert_called_once_with("x_prod", max_attempts=2)
+    (media,), kwargs = hook.upload_media.call_args
+    assert (media.path, media.size, media.media_type, media.media_category) == (
+        str(MEDIA / "sample.mp4"),
+        (MEDIA / "sample.mp4").stat().st_size,
+        "video/mp4",
+        "tweet_video",
+    )
+    assert kwargs == {"chunk_size": 16 * 1024, "parallel_segments": 2, "metadata": MediaMetadata()}
+    uploaded_at = receipt["uploaded_at"]
+    assert before <= uploaded_at <= after
+    assert receipt == {
+        "media_id": VIDEO_ID,
+        "media_key": f"7_{VIDEO_ID}",
+        "state": "pending",
+        "next_status_at": uploaded_at + 1,
+        "uploaded_at": uploaded_at,
+        "expires_at": uploaded_at + 86400,
+        "subtitles": [],
+    }
 
 
-def test_upload_bad_file_sends_nothing(fake_x: FakeX, tmp_path: Path) -> None:
+def test_image_is_ready_at_finalize(hook: mock.MagicMock, capsys: pytest.CaptureFixture[str]) -> None:
+    """X does not process images: FINALIZE without ``processing_info`` makes the receipt say so, and the log too."""
+    hook.upload_media.return_value = {"id": "1880028106020515841", "media_key": "3_1880028106020515841"}
+    receipt = MediaUploadOperator(task_id="upload", file_path=str(MEDIA / "sample.png")).execute(task_context())
+
+    assert (receipt["state"], receipt["next_status_at"]) == ("succeeded", None)
+    (media,), kwargs = hook.upload_media.call_args
+    assert (media.media_type, media.media_category, kwargs["parallel_segments"]) == ("image/png", "tweet_image", 4)
+    out = capsys.readouterr().out  # structlog
+    assert "Uploading " in out and "image/png, tweet_image" in out
+    assert "Media 1880028106020515841 is ready to post." in out
+
+
+def test_metadata_goes_to_the_hook_with_the_upload(hook: mock.MagicMock) -> None:
+    hook.upload_media.return_value = {"id": "1880028106020515841", "media_key": "3_1880028106020515841"}
+    MediaUploadOperator(
+        task_id="upload",
+        file_path=str(MEDIA / "sample.png"),
+        alt_text="A chart",
+        sensitive_media_warning=["other", "adult_content"],
+        allow_download=False,
+        found_media_origin={"provider": "giphy", "id": "u5BzatR15TZ04"},
+    ).execute(task_context())
+
+    assert hook.upload_media.call_args.kwargs["metadata"] == MediaMetadata(
+        alt_text="A chart",
+        sensitive_media_warning=("adult_content", "other"),
+        allow_download=False,
+        found_media_origin={"provider": "giphy", "id": "u5BzatR15TZ04"},
+    )
+
+
+def test_bad_file_fails_before_the_hook_is_built(hook_class: mock.MagicMock, tmp_path: Path) -> None:
     op = MediaUploadOperator(task_id="upload", file_path=str(tmp_path / "missing.mp4"))
     with pytest.raises(TwitterInputError, match="does not exist"):
         op.execute(task_context())
-    assert fake_x.requests == []
+    hook_class.assert_not_called()
 
 
 @pytest.mark.parametrize(
@@ -50,6 +104,8 @@ def test_upload_bad_file_sends_nothing(fake_x: FakeX, tmp_path: Path) -> None:
         {"chunk_size": 6 * 1024 * 1024},
         {"parallel_segments": 0},
         {"max_video_duration": "long"},
+        {"sensitive_media_warning": ["nudity"]},
+        {"allow_download": "yes"},
         {"twitter_conn_id": ""},
         {"hook_params": {"retries": 3}},
     ],
@@ -63,6 +119,21 @@ def test_upload_arguments_checked_at_parse_time(bad: dict[str, Any]) -> None:
 def test_templated_arguments_are_not_checked_at_parse_time() -> None:
     op = MediaUploadOperator(task_id="upload", file_path="{{ params.path }}", media_type="{{ params.type }}")
     assert op.media_type == "{{ params.type }}"
+
+
+def test_templated_arguments_are_checked_after_rendering(hook_class: mock.MagicMock, hook: mock.MagicMock) -> None:
+    op = MediaUploadOperator(task_id="upload", file_path="{{ params.path }}", alt_text="{{ params.alt }}")
+    context = task_context()
+    context["params"] = {"path": str(MEDIA / "sample.png"), "alt": "x" * 1001}
+    op.render_template_fields(context)
+    with pytest.raises(TwitterInputError, match="alt_text is 1001 characters"):
+        op.execute(context)
+    hook_class.assert_not_called()
+
+    hook.upload_media.return_value = {"id": "1880028106020515841", "media_key": "3_1880028106020515841"}
+    op.alt_text = "A chart"
+    op.execute(context)
+    assert hook.upload_media.call_args.args[0].path == str(MEDIA / "sample.png")
 
 
 def test_template_fields() -> None:

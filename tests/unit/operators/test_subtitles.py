@@ -1,37 +1,33 @@
-"""MediaSubtitlesOperator at the transport level: what it sends X, in which order, and what a retry does."""
+"""MediaSubtitlesOperator: what it checks before the hook is built, what it asks the hook and in which order, what a
+retry asks differently, and the receipt it returns."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
+from unittest import mock
 
 import pytest
 
 from airflow_provider.exceptions import TwitterInputError, TwitterRejectedError
 from airflow_provider.operators.subtitles import MediaSubtitlesOperator
-from tests.unit.fake_x import FakeX
+from airflow_provider.rules.receipt import MediaReceipt
 from tests.unit.task_context import task_context
 
 VIDEO = {"media_id": "1880028106020515840", "media_key": "7_1880028106020515840", "state": "pending"}
 SUBS_ID = "1880028106020515999"
 SRT = b"1\n00:00:00,500 --> 00:00:02,000\nHello\n"
-STATUS_DONE = {"data": {"id": VIDEO["media_id"], "processing_info": {"state": "succeeded", "progress_percent": 100}}}
+VTT = b"WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n"
 
 
-@pytest.fixture(autouse=True)
-def _conn(twitter_conn: dict[str, object]) -> None:
-    pass
-
-
-def script(fake_x: FakeX, *attach: Any) -> None:
-    fake_x.on("GET", "/2/media/upload", (200, STATUS_DONE))
-    fake_x.on("POST", "/2/media/upload/initialize", (200, {"data": {"id": SUBS_ID}}))
-    fake_x.on("POST", f"/2/media/upload/{SUBS_ID}/append", (200, {"data": {}}))
-    fake_x.on(
-        "POST", f"/2/media/upload/{SUBS_ID}/finalize", (200, {"data": {"id": SUBS_ID, "media_key": f"3_{SUBS_ID}"}})
-    )
-    fake_x.on("POST", "/2/media/subtitles", *(attach or [(200, {"data": {"id": VIDEO["media_id"]}})]))
+@pytest.fixture
+def processed(hook: mock.MagicMock) -> dict[str, Any]:
+    """The hook finds the video processed (as X's STATUS would tell) and uploads the track as ``SUBS_ID``."""
+    receipt = {**VIDEO, "state": "succeeded", "expires_at": 1_900_000_000.0}
+    hook.check_media_processed.return_value = MediaReceipt.parse(receipt)
+    hook.upload_media.return_value = {"id": SUBS_ID, "media_key": f"3_{SUBS_ID}"}
+    hook.create_media_subtitles.return_value = {"id": VIDEO["media_id"]}
+    return receipt
 
 
 def subtitles(path: Path, **kwargs: Any) -> MediaSubtitlesOperator:
@@ -39,105 +35,141 @@ def subtitles(path: Path, **kwargs: Any) -> MediaSubtitlesOperator:
     return MediaSubtitlesOperator(task_id="subtitles", **{**defaults, **kwargs})
 
 
-def body(request: Any) -> Any:
-    return json.loads(request.body)
-
-
-def test_checks_the_video_uploads_the_file_then_attaches_it(fake_x: FakeX, tmp_path: Path) -> None:
-    script(fake_x)
+def test_checks_the_video_uploads_the_file_then_attaches_it(
+    hook_class: mock.MagicMock, hook: mock.MagicMock, processed: dict[str, Any], tmp_path: Path
+) -> None:
     (path := tmp_path / "clip.en.srt").write_bytes(SRT)
 
-    result = subtitles(path).execute(task_context())
+    result = subtitles(path, hook_params={"timeout": 9}).execute(task_context())
 
-    order = [(r.method, r.path_url.split("?")[0]) for r in fake_x.requests]
-    assert order == [
-        ("GET", "/2/media/upload"),  # the video is processed: X may refuse subtitles otherwise
-        ("POST", "/2/media/upload/initialize"),
-        ("POST", f"/2/media/upload/{SUBS_ID}/append"),
-        ("POST", f"/2/media/upload/{SUBS_ID}/finalize"),
-        ("POST", "/2/media/subtitles"),
+    hook_class.assert_called_once_with("twitter_default", timeout=9)
+    assert [name for name, _, _ in hook.mock_calls] == [
+        "check_media_processed",  # the video is processed: X may refuse subtitles otherwise
+        "upload_media",
+        "create_media_subtitles",
     ]
-    init = body(fake_x.sent("POST", "/2/media/upload/initialize")[0])
-    assert init == {"total_bytes": len(SRT), "media_type": "text/srt", "media_category": "subtitles"}
-    assert body(fake_x.sent("POST", "/2/media/subtitles")[0]) == {
-        "id": VIDEO["media_id"],
-        "media_category": "TweetVideo",
-        "subtitles": {"id": SUBS_ID, "language_code": "EN", "display_name": "English"},
-    }
+    hook.check_media_processed.assert_called_once_with(MediaReceipt.parse(VIDEO), purpose="attach subtitles to it")
+    (track,), kwargs = hook.upload_media.call_args
+    assert (track.path, track.size, track.media_type, track.media_category) == (
+        str(path),
+        len(SRT),
+        "text/srt",
+        "subtitles",
+    )
+    assert kwargs == {"parallel_segments": 1}
+    hook.create_media_subtitles.assert_called_once_with(
+        VIDEO["media_id"],
+        SUBS_ID,
+        language_code="EN",
+        display_name="English",
+        media_category="tweet_video",
+        replace=False,
+    )
     assert result == {
-        **VIDEO,
-        "state": "succeeded",
+        **processed,  # the receipt as the hook found it, processed
         "next_status_at": None,
         "uploaded_at": None,
-        "expires_at": None,
         "subtitles": [{"language_code": "EN", "display_name": "English", "media_id": SUBS_ID}],
     }
 
 
-def test_a_retried_try_replaces_the_track_an_earlier_try_attached(fake_x: FakeX, tmp_path: Path) -> None:
-    script(fake_x)
-    fake_x.on("DELETE", "/2/media/subtitles", (200, {"data": {"deleted": True}}))
-    (path := tmp_path / "clip.vtt").write_bytes(b"WEBVTT\n\n00:01.000 --> 00:02.000\nHi\n")
+def test_a_retried_try_replaces_the_track_an_earlier_try_attached(
+    hook: mock.MagicMock, processed: dict[str, Any], tmp_path: Path
+) -> None:
+    (path := tmp_path / "clip.vtt").write_bytes(VTT)
 
     subtitles(path, media_category="amplify_video").execute(task_context(try_number=2))
 
-    (deleted,) = fake_x.sent("DELETE", "/2/media/subtitles")
-    assert body(deleted) == {"id": VIDEO["media_id"], "media_category": "AmplifyVideo", "language_code": "EN"}
-    assert fake_x.requests.index(deleted) < fake_x.requests.index(fake_x.sent("POST", "/2/media/subtitles")[0])
-    assert body(fake_x.sent("POST", "/2/media/upload/initialize")[0])["media_type"] == "text/vtt"
+    assert hook.upload_media.call_args.args[0].media_type == "text/vtt"
+    hook.create_media_subtitles.assert_called_once_with(
+        VIDEO["media_id"],
+        SUBS_ID,
+        language_code="EN",
+        display_name="English",
+        media_category="amplify_video",
+        replace=True,
+    )
 
 
-def test_a_retry_finding_no_track_goes_on(fake_x: FakeX, tmp_path: Path) -> None:
-    """X's answer to deleting a language the video does not have is not documented: a 400 means none."""
-    script(fake_x)
-    fake_x.on("DELETE", "/2/media/subtitles", (400, {"errors": [{"message": "no EN subtitles"}]}))
+def test_a_track_of_the_same_language_is_replaced_in_the_receipt(
+    hook: mock.MagicMock, processed: dict[str, Any], tmp_path: Path
+) -> None:
+    """Subtitles in two languages are two tasks in a row; a second EN track replaces the first, on X and here."""
+    french = {"language_code": "FR", "display_name": "Français", "media_id": "1880028106020515997"}
+    english = {"language_code": "EN", "display_name": "English (old)", "media_id": "1880028106020515998"}
+    hook.check_media_processed.return_value = MediaReceipt.parse({**processed, "subtitles": [english, french]})
     (path := tmp_path / "clip.srt").write_bytes(SRT)
 
-    subtitles(path).execute(task_context(try_number=3))
+    result = subtitles(path, media={**processed, "subtitles": [english, french]}).execute(task_context())
 
-    assert len(fake_x.sent("POST", "/2/media/subtitles")) == 1
+    new = {"language_code": "EN", "display_name": "English", "media_id": SUBS_ID}
+    assert result["subtitles"] == [french, new]
 
 
-def test_an_answer_lost_in_transit_deletes_before_sending_again(fake_x: FakeX, tmp_path: Path) -> None:
-    """The lost attempt may have attached the track; attaching again could be refused or make two."""
-    script(fake_x, (503, {"title": "Service Unavailable"}), (200, {"data": {"id": VIDEO["media_id"]}}))
-    fake_x.on("DELETE", "/2/media/subtitles", (200, {"data": {"deleted": True}}))
+def test_x_refusing_the_track_fails_without_retry(
+    hook: mock.MagicMock, processed: dict[str, Any], tmp_path: Path
+) -> None:
+    refusal = TwitterRejectedError(
+        endpoint="POST /2/media/subtitles", http_status=400, errors=[{"message": "The subtitle file is invalid"}]
+    )
+    hook.create_media_subtitles.side_effect = refusal
     (path := tmp_path / "clip.srt").write_bytes(SRT)
 
-    subtitles(path, hook_params={"backoff_initial": 0, "backoff_max": 0}).execute(task_context())
-
-    methods = [r.method for r in fake_x.requests if r.path_url == "/2/media/subtitles"]
-    assert methods == ["POST", "DELETE", "POST"]
-
-
-def test_x_refusing_the_track_fails_without_retry(fake_x: FakeX, tmp_path: Path) -> None:
-    script(fake_x, (400, {"errors": [{"message": "The subtitle file is invalid"}]}))
-    (path := tmp_path / "clip.srt").write_bytes(SRT)
-
-    with pytest.raises(TwitterRejectedError, match="The subtitle file is invalid"):
+    with pytest.raises(TwitterRejectedError, match="The subtitle file is invalid") as err:
         subtitles(path).execute(task_context())
-    assert fake_x.sent("DELETE", "/2/media/subtitles") == []
+    assert err.value is refusal
 
 
-def test_a_video_still_processing_is_refused_before_the_upload(fake_x: FakeX, tmp_path: Path) -> None:
-    pending = {"data": {"id": VIDEO["media_id"], "processing_info": {"state": "in_progress", "check_after_secs": 2}}}
-    fake_x.on("GET", "/2/media/upload", (200, pending))
+def test_a_video_still_processing_is_refused_before_the_upload(hook: mock.MagicMock, tmp_path: Path) -> None:
+    hook.check_media_processed.side_effect = TwitterInputError(
+        "Media 1880028106020515840 is still in_progress; wait for X to process it before you attach subtitles to it"
+    )
     (path := tmp_path / "clip.srt").write_bytes(SRT)
 
-    with pytest.raises(TwitterInputError, match="is still in_progress; wait for X to process it before you attach"):
+    with pytest.raises(TwitterInputError, match="is still in_progress"):
         subtitles(path).execute(task_context())
-    assert [r.method for r in fake_x.requests] == ["GET"]
+    hook.upload_media.assert_not_called()
+    hook.create_media_subtitles.assert_not_called()
 
 
-def test_an_image_is_refused_before_any_request(fake_x: FakeX, tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        (
+            {"media": {"media_id": "1880028106020515840", "media_key": "3_1880028106020515840", "state": "succeeded"}},
+            "is not a video",
+        ),
+        ({"media": ["1880028106020515840"]}, "media must be a media id string"),
+        ({"language_code": "English"}, "language_code must be a two-letter language code"),
+        ({"display_name": ""}, "display_name must be the language's name"),
+        ({"file_path": "missing.srt"}, "does not exist"),
+    ],
+)
+def test_bad_input_fails_before_the_hook_is_built(
+    hook_class: mock.MagicMock, tmp_path: Path, kwargs: dict[str, Any], message: str
+) -> None:
     (path := tmp_path / "clip.srt").write_bytes(SRT)
-    image = {"media_id": "1880028106020515840", "media_key": "3_1880028106020515840", "state": "succeeded"}
-    with pytest.raises(TwitterInputError, match="is not a video"):
-        subtitles(path, media=image).execute(task_context())
-    assert fake_x.requests == []
+    with pytest.raises(TwitterInputError, match=message):
+        subtitles(path, **kwargs).execute(task_context())
+    hook_class.assert_not_called()
+
+
+def test_templated_arguments_are_checked_after_rendering(
+    hook: mock.MagicMock, processed: dict[str, Any], tmp_path: Path
+) -> None:
+    (path := tmp_path / "clip.srt").write_bytes(SRT)
+    op = subtitles(path, language_code="{{ params.lang }}", display_name="{{ params.name }}")
+    context = task_context()
+    context["params"] = {"lang": "es", "name": "Español"}
+    op.render_template_fields(context)
+    assert op.execute(context)["subtitles"] == [{"language_code": "ES", "display_name": "Español", "media_id": SUBS_ID}]
 
 
 def test_template_fields_and_parse_time_checks() -> None:
     assert set(MediaSubtitlesOperator.template_fields) == {"media", "file_path", "language_code", "display_name"}
+    op = subtitles(Path("x.srt"), language_code="{{ params.lang }}")
+    assert op.language_code == "{{ params.lang }}"  # checked when the task runs, after rendering
     with pytest.raises(TwitterInputError, match="media_category must be the video's upload category"):
         subtitles(Path("x.srt"), media_category="dm_video")
+    with pytest.raises(TwitterInputError, match="hook_params has unknown key"):
+        subtitles(Path("x.srt"), hook_params={"retries": 3})

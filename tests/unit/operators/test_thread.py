@@ -3,34 +3,24 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 import time
-from typing import Any, cast
+from typing import Any
 from unittest import mock
 
 import pytest
 
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
 from airflow_provider.operators.thread import CreateThreadOperator
+from airflow_provider.rules.post_options import PostOptions
+from airflow_provider.rules.receipt import MediaReceipt
 from airflow_provider.rules.threads import parse_thread, posted_chain
-from tests.unit.fake_x import FakeX
+from tests.unit.task_context import task_context
 
-ME = (200, {"data": {"id": "42", "username": "newsroom"}})
 NOT_SUMMONED = (
     "Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the "
     "author of the post you are replying to."
 )
-
-
-@pytest.fixture(autouse=True)
-def _conn(twitter_conn: dict[str, object]) -> None:
-    pass
-
-
-def context(try_number: int = 1) -> Any:
-    """A task context whose DAG run began 10 minutes ago (``run_after`` and ``start_date``)."""
-    began = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
-    return cast(Any, {"ti": mock.Mock(try_number=try_number), "dag_run": mock.Mock(run_after=began, start_date=began)})
+BEGAN = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
 
 
 def snowflake(minutes_ago: float) -> str:
@@ -45,12 +35,14 @@ def iso(minutes_ago: float) -> str:
     return time.strftime("%Y-%m-%dT%H:%M:%S.000Z", time.gmtime(time.time() - minutes_ago * 60))
 
 
-def sent_bodies(fake_x: FakeX) -> list[dict[str, Any]]:
-    return [json.loads(r.body or b"") for r in fake_x.sent("POST", "/2/tweets")]
+def created(*ids: str) -> list[dict[str, str]]:
+    return [{"id": post_id, "text": "..."} for post_id in ids]
 
 
-def created(*ids: str) -> list[tuple[int, Any]]:
-    return [(201, {"data": {"id": post_id, "text": "..."}}) for post_id in ids]
+def posted(hook: mock.MagicMock) -> list[tuple[str, list[Any], str | None]]:
+    """Each post the operator asked for: its text, its media as given, and the post it replies to."""
+    calls = hook.create_tweet.call_args_list
+    return [(c.args[0], c.args[1], c.kwargs["options"].in_reply_to_tweet_id) for c in calls]
 
 
 PHOTO = snowflake(5)
@@ -62,25 +54,41 @@ ITEMS: list[Any] = [
 ]
 
 
-def test_items_are_posted_as_a_chain_of_replies(fake_x: FakeX) -> None:
-    fake_x.on("POST", "/2/tweets", *created("101", "102", "103", "104"))
-    ids = CreateThreadOperator(task_id="thread", items=ITEMS, made_with_ai=True).execute(context())
+def test_items_are_posted_as_a_chain_of_replies(
+    hook_class: mock.MagicMock, hook: mock.MagicMock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hook.create_tweet.side_effect = created("101", "102", "103", "104")
+    op = CreateThreadOperator(task_id="thread", items=ITEMS, made_with_ai=True, hook_params={"max_attempts": 2})
+    ids = op.execute(task_context(run_started=BEGAN, run_after=BEGAN))
 
     assert ids == ["101", "102", "103", "104"]
-    assert sent_bodies(fake_x) == [
-        {"text": "One (1/4)", "made_with_ai": True, "media": {"media_ids": [PHOTO]}},
-        {"text": "Two (2/4)", "made_with_ai": True, "reply": {"in_reply_to_tweet_id": "101"}},
-        {"text": "Three (3/4)", "made_with_ai": True, "reply": {"in_reply_to_tweet_id": "102"}},
-        {"text": "Four (4/4)", "made_with_ai": True, "reply": {"in_reply_to_tweet_id": "103"}},
+    hook_class.assert_called_once_with("twitter_default", max_attempts=2)
+    parents = [None, "101", "102", "103"]
+    texts = ["One (1/4)", "Two (2/4)", "Three (3/4)", "Four (4/4)"]
+    media: list[list[Any]] = [[image(PHOTO)], [], [], []]
+    assert hook.create_tweet.call_args_list == [
+        mock.call(
+            text,
+            media_ids,
+            check_media=False,  # checked once for the whole thread, below
+            options=PostOptions(made_with_ai=True, in_reply_to_tweet_id=parent),
+            earlier_attempt_since=None,  # a first try does not look back
+        )
+        for text, media_ids, parent in zip(texts, media, parents, strict=True)
     ]
-    assert fake_x.sent("GET") == []  # a first try does not look back, and images need no STATUS
+    hook.check_media_postable.assert_called_once_with([MediaReceipt.parse(image(PHOTO))])
+    hook.own_posts_since.assert_not_called()
+    out = capsys.readouterr().out  # structlog
+    assert "Posted item 1 of 4: https://x.com/i/web/status/101" in out
+    assert "Posted item 4 of 4: https://x.com/i/web/status/104" in out
 
 
-def test_retry_after_item_2_of_4_posts_items_3_and_4_only(fake_x: FakeX) -> None:
+def test_retry_after_item_2_of_4_posts_items_3_and_4_only(
+    hook: mock.MagicMock, capsys: pytest.CaptureFixture[str]
+) -> None:
     """Try 2 of a task whose first try died after X accepted item 2: the account's posts show items 1 and 2 (and
     others), so only 3 and 4 are posted, 3 as the reply to item 2's post."""
-    fake_x.on("GET", "/2/users/me", ME)
-    timeline = [
+    hook.own_posts_since.return_value = [
         {"id": "99", "text": "Two (2/4)", "created_at": iso(1)},  # the same text, but no reply to item 1: not item 2
         {
             "id": "202",
@@ -94,76 +102,106 @@ def test_retry_after_item_2_of_4_posts_items_3_and_4_only(fake_x: FakeX) -> None
             "created_at": iso(3),
             "attachments": {"media_keys": [f"3_{PHOTO}"]},
         },
-        {"id": "150", "text": "Yesterday's news", "created_at": iso(60 * 24)},
     ]
-    fake_x.on("GET", "/2/users/42/tweets", (200, {"data": timeline, "meta": {"result_count": 4}}))
-    fake_x.on("POST", "/2/tweets", *created("203", "204"))
+    hook.create_tweet.side_effect = created("203", "204")
+    cleared = BEGAN + dt.timedelta(minutes=5)  # clearing the task restarts the run: run_after stays
 
-    ids = CreateThreadOperator(task_id="thread", items=ITEMS).execute(context(try_number=2))
+    ids = CreateThreadOperator(task_id="thread", items=ITEMS).execute(
+        task_context(try_number=2, run_started=cleared, run_after=BEGAN)
+    )
 
     assert ids == ["201", "202", "203", "204"]
-    assert sent_bodies(fake_x) == [
-        {"text": "Three (3/4)", "reply": {"in_reply_to_tweet_id": "202"}},
-        {"text": "Four (4/4)", "reply": {"in_reply_to_tweet_id": "203"}},
-    ]
-    (read,) = fake_x.sent("GET", "/2/users/42/tweets")
-    assert "referenced_tweets" in (read.url or "")
+    hook.own_posts_since.assert_called_once_with(BEGAN.timestamp())
+    assert posted(hook) == [("Three (3/4)", [], "202"), ("Four (4/4)", [], "203")]
+    assert {c.kwargs["earlier_attempt_since"] for c in hook.create_tweet.call_args_list} == {BEGAN.timestamp()}
+    hook.check_media_postable.assert_not_called()  # item 1's media are posted already
+    assert (
+        "An earlier try posted items 1 to 2 of 4 (last https://x.com/i/web/status/202); posting the rest."
+        in capsys.readouterr().out
+    )
 
 
-def test_retry_with_nothing_posted_posts_every_item(fake_x: FakeX) -> None:
-    fake_x.on("GET", "/2/users/me", ME)
-    fake_x.on("GET", "/2/users/42/tweets", (200, {"meta": {"result_count": 0}}))
-    fake_x.on("POST", "/2/tweets", *created("301", "302", "303", "304"))
-    assert CreateThreadOperator(task_id="thread", items=ITEMS).execute(context(try_number=2)) == [
-        "301",
-        "302",
-        "303",
-        "304",
-    ]
-    assert len(fake_x.sent("POST")) == 4
+@pytest.mark.parametrize(
+    ("run_after", "run_started", "since"),
+    [(None, BEGAN, BEGAN.timestamp()), (None, None, 0.0)],
+)
+def test_retry_looks_back_to_the_run_start_else_to_the_beginning(
+    hook: mock.MagicMock, run_after: dt.datetime | None, run_started: dt.datetime | None, since: float
+) -> None:
+    hook.own_posts_since.return_value = []
+    hook.create_tweet.side_effect = created("301", "302", "303", "304")
+    context = task_context(try_number=2, run_started=run_started, run_after=run_after)
+
+    assert CreateThreadOperator(task_id="thread", items=ITEMS).execute(context) == ["301", "302", "303", "304"]
+    hook.own_posts_since.assert_called_once_with(since)
+    assert [parent for _, _, parent in posted(hook)] == [None, "301", "302", "303"]
+    hook.check_media_postable.assert_called_once_with([MediaReceipt.parse(image(PHOTO))])
 
 
-def test_refused_reply_names_what_is_posted_and_what_is_not(fake_x: FakeX) -> None:
-    refusal = (403, {"title": "Forbidden", "type": "about:blank", "status": 403, "detail": NOT_SUMMONED})
-    fake_x.on("POST", "/2/tweets", *created("401"), refusal)
+def test_refused_reply_names_what_is_posted_and_what_is_not(hook: mock.MagicMock) -> None:
+    refusal = TwitterRejectedError(endpoint="POST /2/tweets", http_status=403, title="Forbidden", detail=NOT_SUMMONED)
+    hook.create_tweet.side_effect = [*created("401"), refusal]
     op = CreateThreadOperator(task_id="thread", items=ITEMS[:3])
     with pytest.raises(TwitterRejectedError) as err:
-        op.execute(context())
+        op.execute(task_context())
 
     message = str(err.value)
     assert NOT_SUMMONED in message
     assert "Posted: item 1 https://x.com/i/web/status/401. Not posted: items 2 to 3." in message
     assert "post the rest by hand as replies to https://x.com/i/web/status/401" in message
-    assert len(fake_x.sent("POST")) == 2  # no retry of a refusal
+    assert hook.create_tweet.call_count == 2  # item 3 is not tried after item 2 was refused
 
 
-def test_transient_failure_part_way_is_retryable_and_says_so(fake_x: FakeX) -> None:
-    fake_x.on("POST", "/2/tweets", *created("501"), (503, {"title": "Service Unavailable"}))
-    op = CreateThreadOperator(task_id="thread", items=ITEMS[:2], hook_params={"max_attempts": 1})
+def test_transient_failure_part_way_is_retryable_and_says_so(hook: mock.MagicMock) -> None:
+    hook.create_tweet.side_effect = [*created("501"), TwitterApiError(endpoint="POST /2/tweets", http_status=503)]
     with pytest.raises(TwitterApiError) as err:
-        op.execute(context())
+        CreateThreadOperator(task_id="thread", items=ITEMS[:2]).execute(task_context())
 
     assert not isinstance(err.value, TwitterRejectedError)  # Airflow's retries apply, and resume after item 1
     assert "Not posted: item 2." in str(err.value) and "next try resumes after item 1" in str(err.value)
 
 
-def test_media_of_every_item_is_checked_before_the_first_post(fake_x: FakeX) -> None:
-    video = snowflake(2)
-    processing = {"data": {"id": video, "media_key": f"7_{video}", "processing_info": {"state": "in_progress"}}}
-    fake_x.on("GET", "/2/media/upload", (200, processing))
-    items = ["First", {"text": "Clip", "media_ids": [{"media_id": video, "state": "pending"}]}]
+def test_failure_of_item_1_is_the_hooks_error_as_it_is(hook: mock.MagicMock) -> None:
+    refusal = TwitterRejectedError(endpoint="POST /2/tweets", http_status=403, title="Forbidden")
+    hook.create_tweet.side_effect = refusal
+    with pytest.raises(TwitterRejectedError) as err:
+        CreateThreadOperator(task_id="thread", items=ITEMS[:2]).execute(task_context())
+    assert err.value is refusal
+
+
+def test_media_of_every_item_is_checked_before_the_first_post(hook: mock.MagicMock) -> None:
+    video = {"media_id": snowflake(2), "state": "pending"}
+    hook.check_media_postable.side_effect = TwitterInputError(f"Media {video['media_id']} is still in_progress")
+    items = ["First", {"text": "Clip", "media_ids": [video]}]
     with pytest.raises(TwitterInputError, match="still in_progress"):
-        CreateThreadOperator(task_id="thread", items=items).execute(context())
-    assert fake_x.sent("POST") == []
+        CreateThreadOperator(task_id="thread", items=items).execute(task_context())
+    hook.check_media_postable.assert_called_once_with([MediaReceipt.parse(video)])
+    hook.create_tweet.assert_not_called()
 
 
-def test_first_item_may_continue_an_existing_post(fake_x: FakeX) -> None:
-    fake_x.on("POST", "/2/tweets", *created("601", "602"))
-    CreateThreadOperator(task_id="thread", items=["a", "b"], in_reply_to_tweet_id=" 600 ").execute(context())
-    assert [b.get("reply") for b in sent_bodies(fake_x)] == [
-        {"in_reply_to_tweet_id": "600"},
-        {"in_reply_to_tweet_id": "601"},
-    ]
+def test_a_bad_item_fails_before_any_post(hook_class: mock.MagicMock) -> None:
+    with pytest.raises(TwitterInputError, match="Thread item 2 has unknown key"):
+        CreateThreadOperator(task_id="thread", items=["First", {"txt": "Second"}]).execute(task_context())
+    hook_class.assert_not_called()
+
+
+def test_first_item_may_continue_an_existing_post(hook: mock.MagicMock) -> None:
+    hook.create_tweet.side_effect = created("601", "602")
+    CreateThreadOperator(task_id="thread", items=["a", "b"], in_reply_to_tweet_id=" 600 ").execute(task_context())
+    assert posted(hook) == [("a", [], "600"), ("b", [], "601")]
+
+
+def test_templated_items_are_checked_after_rendering(hook_class: mock.MagicMock) -> None:
+    op = CreateThreadOperator(task_id="thread", items="{{ params.texts }}", in_reply_to_tweet_id="{{ params.to }}")
+    context = task_context()
+    context["params"] = {"texts": ["a", "b"], "to": "x"}
+    op.render_template_fields(context)  # without native rendering, the list renders as its text
+    with pytest.raises(TwitterInputError, match="items must be a non-empty list"):
+        op.execute(context)
+    op.items = ["a", "b"]
+    with pytest.raises(TwitterInputError, match="in_reply_to_tweet_id must be an X id"):
+        op.execute(context)
+    hook_class.assert_not_called()
 
 
 def test_template_fields_and_parse_time_options() -> None:
@@ -172,6 +210,8 @@ def test_template_fields_and_parse_time_options() -> None:
     assert op.items == "{{ ti.xcom_pull('texts') }}"  # checked when the task runs, after rendering
     with pytest.raises(TwitterInputError, match="reply_settings must be one of"):
         CreateThreadOperator(task_id="thread", items=["a"], reply_settings="nobody")
+    with pytest.raises(TwitterInputError, match="twitter_conn_id must name an Airflow connection"):
+        CreateThreadOperator(task_id="thread", items=["a"], twitter_conn_id="my conn")
 
 
 class TestPostedChain:

@@ -1,3 +1,6 @@
+"""MediaProcessingSensor: when it asks the hook for X's STATUS, what it makes of each answer and error, when the
+next poke comes (rescheduled, slept or deferred), and the receipt it returns."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,34 +13,35 @@ import time_machine
 from airflow.providers.common.compat.sdk import (
     AirflowFailException,
     AirflowSensorTimeout,
+    AirflowSkipException,
     TaskDeferred,
 )
 from airflow.sdk.exceptions import AirflowRescheduleException
 
-from airflow_provider.exceptions import TwitterInputError, TwitterTriggerError
+from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError, TwitterTriggerError
 from airflow_provider.sensors.media import MediaProcessingSensor
 from airflow_provider.triggers.media import MediaProcessingTrigger
-from tests.unit.fake_x import FakeX
 from tests.unit.task_context import task_context
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, 0, tzinfo=dt.UTC)
-STATUS = "/2/media/upload"
+STATUS = "GET /2/media/upload"
 
 
-def status(state: str | None, **info: Any) -> tuple[int, dict[str, Any]]:
+def status(state: str | None, **info: Any) -> dict[str, Any]:
+    """X's STATUS ``data`` as the hook returns it."""
     data: dict[str, Any] = {"id": "1234", "media_key": "7_1234"}
     if state:
         data["processing_info"] = {"state": state, **info}
-    return 200, {"data": data}
+    return data
+
+
+def not_found() -> TwitterRejectedError:
+    """The hook's error when X answers STATUS 400 "Not found" (an image, or an id X no longer knows)."""
+    return TwitterRejectedError(endpoint=STATUS, http_status=400, errors=[{"message": "BadRequest: Not found"}])
 
 
 def sensor(**kwargs: Any) -> MediaProcessingSensor:
     return MediaProcessingSensor(task_id="wait", **{"media_id": "1234", **kwargs})
-
-
-@pytest.fixture(autouse=True)
-def _conn(twitter_conn: dict[str, object]) -> None:
-    pass
 
 
 def receipt(**fields: Any) -> dict[str, Any]:
@@ -45,42 +49,63 @@ def receipt(**fields: Any) -> dict[str, Any]:
     return {"media_id": "1234", "media_key": "7_1234", "state": "pending", **fields}
 
 
+def snowflake(seconds_ago: float) -> str:
+    """A media id as X mints it, ``seconds_ago`` before NOW."""
+    return str(int((NOW.timestamp() - seconds_ago) * 1000 - 1288834974657) << 22)
+
+
+def rescheduled_in(exc: pytest.ExceptionInfo[AirflowRescheduleException]) -> float:
+    return (exc.value.reschedule_date - NOW).total_seconds()
+
+
 @time_machine.travel(NOW, tick=False)
-def test_next_poke_when_x_advises(fake_x: FakeX) -> None:
-    fake_x.on("GET", STATUS, status("in_progress", check_after_secs=30, progress_percent=40))
+def test_next_poke_when_x_advises(
+    hook_class: mock.MagicMock, hook: mock.MagicMock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    hook.get_upload_status.return_value = status("in_progress", check_after_secs=30, progress_percent=40)
     with pytest.raises(AirflowRescheduleException) as exc:
-        sensor().execute(task_context())
-    assert exc.value.reschedule_date == NOW + dt.timedelta(seconds=30)
+        sensor(twitter_conn_id="x_prod").execute(task_context())
+    assert rescheduled_in(exc) == 30
+    hook_class.assert_called_once_with("x_prod", max_rate_limit_wait=0)  # a rate limit reschedules, see below
+    hook.get_upload_status.assert_called_once_with("1234", uploaded_at=None)
+    out = capsys.readouterr().out  # structlog
+    assert "Media 1234 is in_progress 40% (X advises checking again in 30 s)." in out
+    assert "min_reschedule_interval" not in out
 
 
 @time_machine.travel(NOW, tick=False)
-def test_reschedules_no_sooner_than_the_minimum(fake_x: FakeX) -> None:
+def test_reschedules_no_sooner_than_the_minimum_and_says_why(
+    hook: mock.MagicMock, capsys: pytest.CaptureFixture[str]
+) -> None:
     """A reschedule due within seconds runs into apache/airflow#71172: short advice waits the minimum instead."""
-    fake_x.on("GET", STATUS, status("in_progress", check_after_secs=2), status("in_progress", check_after_secs=2))
+    hook.get_upload_status.return_value = status("in_progress", check_after_secs=2)
     with pytest.raises(AirflowRescheduleException) as exc:
         sensor().execute(task_context())
-    assert exc.value.reschedule_date == NOW + dt.timedelta(seconds=15)
+    assert rescheduled_in(exc) == 15
+    assert "Next poke in 15 s, not the 2 s X advises: min_reschedule_interval" in capsys.readouterr().out
     with pytest.raises(AirflowRescheduleException) as exc:
         sensor(min_reschedule_interval=5).execute(task_context())
-    assert exc.value.reschedule_date == NOW + dt.timedelta(seconds=5)
+    assert rescheduled_in(exc) == 5
 
 
 def test_retries_a_try_lost_to_the_scheduler_by_default() -> None:
     assert (sensor().retries, sensor().retry_delay) == (3, dt.timedelta(seconds=15))
+    assert sensor(min_reschedule_interval=40).retry_delay == dt.timedelta(seconds=40)
     assert sensor(retries=0).retries == 0
 
 
 @time_machine.travel(NOW, tick=False)
-def test_falls_back_to_poke_interval(fake_x: FakeX) -> None:
-    fake_x.on("GET", STATUS, status("pending"))
+def test_falls_back_to_poke_interval(hook: mock.MagicMock, capsys: pytest.CaptureFixture[str]) -> None:
+    hook.get_upload_status.return_value = status("pending")
     with pytest.raises(AirflowRescheduleException) as exc:
         sensor(poke_interval=25).execute(task_context())
-    assert exc.value.reschedule_date == NOW + dt.timedelta(seconds=25)
+    assert rescheduled_in(exc) == 25
+    assert "Media 1234 is pending (no advice)." in capsys.readouterr().out
 
 
 @time_machine.travel(NOW, tick=False)
-def test_next_poke_never_past_timeout(fake_x: FakeX) -> None:
-    fake_x.on("GET", STATUS, status("in_progress", check_after_secs=30))
+def test_next_poke_never_past_timeout(hook: mock.MagicMock) -> None:
+    hook.get_upload_status.return_value = status("in_progress", check_after_secs=30)
     started = NOW - dt.timedelta(seconds=590)
     with pytest.raises(AirflowRescheduleException) as exc:
         sensor(timeout=600).execute(task_context(first_poke=started))
@@ -88,41 +113,52 @@ def test_next_poke_never_past_timeout(fake_x: FakeX) -> None:
 
 
 @time_machine.travel(NOW, tick=False)
-def test_timeout_counts_across_reschedules(fake_x: FakeX) -> None:
-    fake_x.on("GET", STATUS, status("in_progress", check_after_secs=5))
-    with pytest.raises(AirflowSensorTimeout):
+def test_timeout_counts_across_reschedules(hook: mock.MagicMock) -> None:
+    hook.get_upload_status.return_value = status("in_progress", check_after_secs=5)
+    with pytest.raises(AirflowSensorTimeout, match="1234 was still processing 600 s after its upload"):
         sensor(timeout=600).execute(task_context(first_poke=NOW - dt.timedelta(seconds=601)))
 
 
 @time_machine.travel(NOW, tick=False)
-def test_max_wait_caps_advice(fake_x: FakeX) -> None:
-    fake_x.on("GET", STATUS, status("pending", check_after_secs=120))
+def test_soft_fail_skips_at_the_timeout(hook: mock.MagicMock) -> None:
+    hook.get_upload_status.return_value = status("in_progress", check_after_secs=5)
+    with pytest.raises(AirflowSkipException, match="still processing 600 s after its upload"):
+        sensor(timeout=600, soft_fail=True).execute(task_context(first_poke=NOW - dt.timedelta(seconds=601)))
+
+
+@pytest.mark.parametrize(("max_wait", "advice", "delay"), [(15, 120, 15), (10, 2, 10)])
+@time_machine.travel(NOW, tick=False)
+def test_max_wait_caps_every_wait(hook: mock.MagicMock, max_wait: float, advice: float, delay: float) -> None:
+    """Airflow's cap on the wait between pokes bounds X's advice, and the minimum reschedule interval too."""
+    hook.get_upload_status.return_value = status("pending", check_after_secs=advice)
     with pytest.raises(AirflowRescheduleException) as exc:
-        sensor(max_wait=15).execute(task_context())
-    assert exc.value.reschedule_date == NOW + dt.timedelta(seconds=15)
+        sensor(max_wait=max_wait).execute(task_context())
+    assert rescheduled_in(exc) == delay
 
 
-def test_succeeded_returns_the_receipt_with_the_outcome(fake_x: FakeX) -> None:
-    fake_x.on("GET", STATUS, status("succeeded", progress_percent=100))
+@time_machine.travel(NOW, tick=False)
+def test_succeeded_returns_the_receipt_with_the_outcome(hook: mock.MagicMock) -> None:
+    hook.get_upload_status.return_value = status("succeeded", progress_percent=100) | {"expires_after_secs": 3000}
     result = sensor(media_id=receipt(uploaded_at=1000.0, next_status_at=1001.0)).execute(task_context())
     assert result == {
         **receipt(uploaded_at=1000.0),
         "state": "succeeded",
         "next_status_at": None,
-        "expires_at": None,
+        "expires_at": NOW.timestamp() + 3000,  # as X last said
         "subtitles": [],
     }
+    hook.get_upload_status.assert_called_once_with("1234", uploaded_at=1000.0)
 
 
-def test_no_processing_info_is_done(fake_x: FakeX) -> None:
-    fake_x.on("GET", STATUS, status(None))
+def test_no_processing_info_is_done(hook: mock.MagicMock) -> None:
+    hook.get_upload_status.return_value = status(None)
     result = sensor().execute(task_context())
     assert (result["media_id"], result["media_key"], result["state"]) == ("1234", "7_1234", "succeeded")
-    assert len(fake_x.requests) == 1
+    hook.get_upload_status.assert_called_once()
 
 
 @pytest.mark.parametrize(
-    "reply",
+    "answer",
     [
         status("failed", error={"code": 1, "name": "InvalidMedia", "message": "Unsupported video format"}),
         status(
@@ -130,27 +166,50 @@ def test_no_processing_info_is_done(fake_x: FakeX) -> None:
         ),
     ],
 )
-def test_failed_processing_fails_without_retry(fake_x: FakeX, reply: tuple[int, dict[str, Any]]) -> None:
-    fake_x.on("GET", STATUS, reply)
+def test_failed_processing_fails_without_retry(hook: mock.MagicMock, answer: dict[str, Any]) -> None:
+    hook.get_upload_status.return_value = answer
     with pytest.raises(AirflowFailException, match="media 1234: InvalidMedia: Unsupported video format"):
         sensor(retries=3).execute(task_context())
 
 
 @time_machine.travel(NOW, tick=False)
-def test_rate_limit_reschedules_to_reset(fake_x: FakeX) -> None:
-    reset = int(NOW.timestamp()) + 120
-    fake_x.on("GET", STATUS, (429, {"title": "Too Many Requests"}, {"x-rate-limit-reset": str(reset)}))
+def test_rate_limit_reschedules_to_reset(hook: mock.MagicMock, capsys: pytest.CaptureFixture[str]) -> None:
+    reset = NOW.timestamp() + 120
+    hook.get_upload_status.side_effect = TwitterApiError(endpoint=STATUS, http_status=429, rate_limit_reset=reset)
     with pytest.raises(AirflowRescheduleException) as exc:
         sensor().execute(task_context())
-    assert exc.value.reschedule_date == NOW + dt.timedelta(seconds=121)
-    assert len(fake_x.requests) == 1  # no sleeping in the slot
+    assert rescheduled_in(exc) == 121
+    hook.get_upload_status.assert_called_once()  # no asking again in the slot
+    assert "Rate limited by X; next poke after the reset, in 121 s." in capsys.readouterr().out
 
 
-def test_poke_mode_waits_as_advised_without_a_floor(fake_x: FakeX) -> None:
+def test_hook_params_override_the_sensors_hook_defaults(hook_class: mock.MagicMock) -> None:
+    assert sensor(hook_params={"max_rate_limit_wait": 30, "timeout": 5}).hook is hook_class.return_value
+    hook_class.assert_called_once_with("twitter_default", max_rate_limit_wait=30, timeout=5)
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        TwitterApiError(endpoint=STATUS, http_status=503),  # after the hook's retries: the task's retries apply
+        TwitterRejectedError(endpoint=STATUS, http_status=401),  # fails without retry
+    ],
+)
+def test_other_errors_are_the_hooks_as_they_are(hook: mock.MagicMock, error: TwitterApiError) -> None:
+    hook.get_upload_status.side_effect = error
+    with pytest.raises(TwitterApiError) as exc:
+        sensor().execute(task_context())
+    assert exc.value is error
+
+
+def test_poke_mode_waits_as_advised_without_a_floor(hook: mock.MagicMock) -> None:
     """In poke mode X's advice is followed to the second (no reschedule, so no race): the waits the sensor plans
     are X's, however short (kept tiny here so that the test really waits them)."""
-    fake_x.on("GET", STATUS, status("pending", check_after_secs=0.03), status("in_progress", check_after_secs=0.02))
-    fake_x.on("GET", STATUS, status("succeeded"))
+    hook.get_upload_status.side_effect = [
+        status("pending", check_after_secs=0.03),
+        status("in_progress", check_after_secs=0.02),
+        status("succeeded"),
+    ]
     planned: list[float] = []
     real = time.sleep
 
@@ -160,105 +219,170 @@ def test_poke_mode_waits_as_advised_without_a_floor(fake_x: FakeX) -> None:
 
     with mock.patch("airflow_provider.sensors.media.time.sleep", spy):
         assert sensor(mode="poke").execute(task_context())["state"] == "succeeded"
-    assert planned == [0.03, 0.02]
+        assert planned == [0.03, 0.02]
+        planned.clear()
+        hook.get_upload_status.side_effect = [status("pending", check_after_secs=120), status("succeeded")]
+        assert sensor(mode="poke", max_wait=0.01).execute(task_context())["state"] == "succeeded"
+        assert planned == [0.01]  # max_wait caps the sleep too
 
 
-def test_bad_media_id_sends_nothing(fake_x: FakeX) -> None:
+def test_bad_media_id_fails_before_the_hook_is_built(hook_class: mock.MagicMock) -> None:
     with pytest.raises(TwitterInputError, match="'None' is not an X media id"):
         MediaProcessingSensor(task_id="wait", media_id="None").execute(task_context())
-    assert fake_x.requests == []
+    hook_class.assert_not_called()
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"silent_fail": True}, "does not take silent_fail: it reschedules itself"),
+        ({"never_fail": True}, "does not take never_fail"),
+        ({"min_reschedule_interval": -1}, "min_reschedule_interval"),
+        ({"twitter_conn_id": ""}, "twitter_conn_id"),
+        ({"hook_params": {"retries": 3}}, "hook_params has unknown key"),
+    ],
+)
+def test_arguments_checked_at_parse_time(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(TwitterInputError, match=message):
+        sensor(**kwargs)
 
 
 def test_defaults() -> None:
     s = sensor()
     assert (s.mode, s.timeout, s.template_fields) == ("reschedule", 3600, ("media_id",))
+    assert s.media_id == "1234"
+    assert sensor(media_id="{{ ti.xcom_pull('upload') }}").media_id == "{{ ti.xcom_pull('upload') }}"  # templated
 
 
 class TestUploadOutput:
     """What the upload returns tells the sensor whether to ask X at all, when first, and when the window began."""
 
-    def test_media_x_does_not_process_is_done_without_a_request(self, fake_x: FakeX) -> None:
+    def test_media_x_does_not_process_is_done_without_the_hook(
+        self, hook_class: mock.MagicMock, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         image = {"media_id": "1234", "media_key": "3_1234", "state": "succeeded"}
         assert sensor(media_id=image).execute(task_context())["media_id"] == "1234"
         assert sensor(media_id=image, deferrable=True).execute(task_context())["media_id"] == "1234"
-        assert fake_x.requests == []
+        hook_class.assert_not_called()
+        assert "X reported media 1234 ready at FINALIZE: nothing to wait for." in capsys.readouterr().out
 
     @time_machine.travel(NOW, tick=False)
-    def test_long_advice_reschedules_without_poking(self, fake_x: FakeX) -> None:
+    def test_long_advice_reschedules_without_poking(self, hook_class: mock.MagicMock) -> None:
         with pytest.raises(AirflowRescheduleException) as exc:
             sensor(media_id=receipt(next_status_at=NOW.timestamp() + 20)).execute(task_context())
-        assert exc.value.reschedule_date == NOW + dt.timedelta(seconds=20)
-        assert fake_x.requests == []
+        assert rescheduled_in(exc) == 20
+        hook_class.assert_not_called()
 
     @time_machine.travel(NOW, tick=False)
-    def test_past_advice_pokes_at_once(self, fake_x: FakeX) -> None:
-        fake_x.on("GET", STATUS, status("succeeded"))
+    def test_past_advice_pokes_at_once(self, hook: mock.MagicMock) -> None:
+        hook.get_upload_status.return_value = status("succeeded")
         result = sensor(media_id=receipt(next_status_at=NOW.timestamp() - 1)).execute(task_context())
         assert (result["media_id"], result["state"]) == ("1234", "succeeded")
 
     @pytest.mark.parametrize("mode", ["poke", "reschedule"])
-    def test_short_advice_is_slept_in_the_slot(self, fake_x: FakeX, mode: str) -> None:
-        fake_x.on("GET", STATUS, status("succeeded"))
+    def test_short_advice_is_slept_in_the_slot(self, hook: mock.MagicMock, mode: str) -> None:
+        hook.get_upload_status.return_value = status("succeeded")
         with mock.patch("airflow_provider.sensors.media.time") as clock:
             clock.time.return_value = 1000.0
             sensor(mode=mode, media_id=receipt(next_status_at=1003.0, uploaded_at=999.0)).execute(task_context())
         clock.sleep.assert_called_once_with(3.0)
-        assert len(fake_x.requests) == 1
+        hook.get_upload_status.assert_called_once_with("1234", uploaded_at=999.0)
 
     @time_machine.travel(NOW, tick=False)
-    def test_deferrable_defers_at_once_with_the_advice(self, fake_x: FakeX) -> None:
+    def test_deferrable_defers_at_once_with_the_advice(self, hook_class: mock.MagicMock) -> None:
         with pytest.raises(TaskDeferred) as exc:
             sensor(deferrable=True, media_id=receipt(next_status_at=NOW.timestamp() + 4)).execute(task_context())
         assert exc.value.trigger.poll_at == NOW.timestamp() + 4
-        assert fake_x.requests == []
+        hook_class.assert_not_called()
 
     @time_machine.travel(NOW, tick=False)
-    def test_timeout_counts_from_the_upload_across_tries(self, fake_x: FakeX) -> None:
+    def test_timeout_counts_from_the_upload_across_tries(self, hook: mock.MagicMock) -> None:
         """A new try (after a lost one) keeps the window: it began when the upload ended."""
-        fake_x.on("GET", STATUS, status("in_progress", check_after_secs=5))
+        hook.get_upload_status.return_value = status("in_progress", check_after_secs=5)
         uploaded = receipt(uploaded_at=NOW.timestamp() - 601)
         with pytest.raises(AirflowSensorTimeout, match="still processing 600 s after its upload"):
             sensor(timeout=600, media_id=uploaded).execute(task_context(first_poke=None))
 
     @time_machine.travel(NOW, tick=False)
-    def test_id_x_no_longer_knows_fails_naming_its_age(self, fake_x: FakeX) -> None:
-        fake_x.on("GET", STATUS, (400, {"errors": [{"message": "BadRequest: Not found"}], "title": "Invalid Request"}))
-        uploaded = receipt(uploaded_at=NOW.timestamp() - 25 * 3600)
-        with pytest.raises(AirflowFailException, match=r"Media 1234 has expired or is unknown.*25\.0 h ago"):
-            sensor(media_id=uploaded).execute(task_context())
+    def test_a_bare_id_counts_from_when_x_minted_it(self, hook: mock.MagicMock) -> None:
+        hook.get_upload_status.return_value = status("in_progress", check_after_secs=5)
+        with pytest.raises(AirflowSensorTimeout):
+            sensor(timeout=600, media_id=snowflake(601)).execute(task_context(first_poke=NOW))
 
-    def test_bare_id_without_status_has_nothing_to_wait_for(self, fake_x: FakeX) -> None:
+    @time_machine.travel(NOW, tick=False)
+    def test_id_x_no_longer_knows_fails_with_the_hooks_error(self, hook: mock.MagicMock) -> None:
+        """The receipt says X processes this media, so a STATUS refusal is final; the hook names the upload's age
+        from ``uploaded_at``."""
+        hook.get_upload_status.side_effect = error = not_found()
+        uploaded = receipt(uploaded_at=NOW.timestamp() - 25 * 3600)
+        with pytest.raises(TwitterRejectedError) as exc:
+            sensor(media_id=uploaded).execute(task_context())
+        assert exc.value is error and isinstance(error, AirflowFailException)
+        hook.get_upload_status.assert_called_once_with("1234", uploaded_at=uploaded["uploaded_at"])
+
+    @pytest.mark.parametrize("http_status", [400, 404])
+    def test_bare_id_without_status_has_nothing_to_wait_for(
+        self, hook: mock.MagicMock, http_status: int, capsys: pytest.CaptureFixture[str]
+    ) -> None:
         """X answers STATUS 400 "Not found" for images (xdevplatform/xurl#18): a bare id cannot tell, so no wait."""
-        fake_x.on("GET", STATUS, (400, {"errors": [{"message": "BadRequest: Not found"}], "title": "Invalid Request"}))
-        assert sensor().execute(task_context())["media_id"] == "1234"
+        hook.get_upload_status.side_effect = TwitterRejectedError(endpoint=STATUS, http_status=http_status)
+        assert sensor().execute(task_context()) == {
+            "media_id": "1234",
+            "media_key": None,
+            "state": None,  # nothing more known: the post asks X
+            "next_status_at": None,
+            "uploaded_at": None,
+            "expires_at": None,
+            "subtitles": [],
+        }
+        assert "X has no processing for media 1234" in capsys.readouterr().out
 
     @pytest.mark.parametrize("bad", [None, 1.5, ["1234"], {"id": "1234"}])
-    def test_bad_media_id_is_named(self, fake_x: FakeX, bad: Any) -> None:
+    def test_bad_media_id_is_named(self, hook_class: mock.MagicMock, bad: Any) -> None:
         with pytest.raises(TwitterInputError, match="media_id"):
             sensor(media_id=bad).execute(task_context())
-        assert fake_x.requests == []
+        hook_class.assert_not_called()
 
 
 class TestDeferrable:
     @time_machine.travel(NOW, tick=False)
-    def test_defers_after_one_inline_poke(self, fake_x: FakeX) -> None:
-        fake_x.on("GET", STATUS, status("pending", check_after_secs=4))
+    def test_defers_after_one_inline_poke(self, hook: mock.MagicMock) -> None:
+        hook.get_upload_status.return_value = status("pending", check_after_secs=4)
+        op = sensor(deferrable=True, timeout=900, poke_interval=6, twitter_conn_id="x_prod", hook_params={"timeout": 9})
         with pytest.raises(TaskDeferred) as exc:
-            sensor(deferrable=True, timeout=900, poke_interval=6, hook_params={"timeout": 9}).execute(task_context())
+            op.execute(task_context())
         trigger = exc.value.trigger
         assert isinstance(trigger, MediaProcessingTrigger)
-        assert (trigger.media_id, trigger.poll_at, trigger.poll_interval) == ("1234", NOW.timestamp() + 4, 6)
+        assert (trigger.media_id, trigger.twitter_conn_id) == ("1234", "x_prod")
+        assert (trigger.poll_at, trigger.poll_interval) == (NOW.timestamp() + 4, 6)
         assert trigger.hook_params == {"timeout": 9}
         assert trigger.end_time == NOW.timestamp() + 900
         assert exc.value.method_name == "execute_complete"
-        assert len(fake_x.requests) == 1
+        assert exc.value.timeout == dt.timedelta(seconds=960)  # a backstop after the trigger's own timeout event
+        hook.get_upload_status.assert_called_once()
 
-    def test_image_needs_no_trigger(self, fake_x: FakeX) -> None:
-        fake_x.on("GET", STATUS, status(None))
+    @time_machine.travel(NOW, tick=False)
+    def test_first_poll_never_past_the_deadline(self, hook: mock.MagicMock) -> None:
+        hook.get_upload_status.return_value = status("pending", check_after_secs=30)
+        uploaded = receipt(uploaded_at=NOW.timestamp() - 590)
+        with pytest.raises(TaskDeferred) as exc:
+            sensor(deferrable=True, timeout=600, media_id=uploaded).execute(task_context())
+        assert exc.value.trigger.poll_at == exc.value.trigger.end_time == NOW.timestamp() + 10
+
+    @time_machine.travel(NOW, tick=False)
+    def test_rate_limit_defers_to_the_reset(self, hook: mock.MagicMock) -> None:
+        limited = TwitterApiError(endpoint=STATUS, http_status=429, rate_limit_reset=NOW.timestamp() + 50)
+        hook.get_upload_status.side_effect = limited
+        with pytest.raises(TaskDeferred) as exc:
+            sensor(deferrable=True).execute(task_context())
+        assert exc.value.trigger.poll_at == NOW.timestamp() + 51
+
+    def test_image_needs_no_trigger(self, hook: mock.MagicMock) -> None:
+        hook.get_upload_status.return_value = status(None)
         assert sensor(deferrable=True).execute(task_context())["state"] == "succeeded"
 
-    def test_failed_on_first_poke_fails_without_deferring(self, fake_x: FakeX) -> None:
-        fake_x.on("GET", STATUS, status("failed", error={"name": "InvalidMedia", "message": "Bad format"}))
+    def test_failed_on_first_poke_fails_without_deferring(self, hook: mock.MagicMock) -> None:
+        hook.get_upload_status.return_value = status("failed", error={"name": "InvalidMedia", "message": "Bad format"})
         with pytest.raises(AirflowFailException, match="InvalidMedia"):
             sensor(deferrable=True).execute(task_context())
 
@@ -274,11 +398,19 @@ class TestDeferrable:
             monkeypatch.delenv("AIRFLOW__OPERATORS__DEFAULT_DEFERRABLE")
             importlib.reload(module)
 
-    def test_complete_succeeded_returns_the_receipt_with_the_outcome(self) -> None:
+    @time_machine.travel(NOW, tick=False)
+    def test_complete_succeeded_returns_the_receipt_with_the_outcome(self, hook_class: mock.MagicMock) -> None:
         media = {"id": "1234", "media_key": "7_1234", "processing_info": {"state": "succeeded"}}
-        event = {"status": "succeeded", "media_id": "1234", "media": media}
+        event = {"status": "succeeded", "media_id": "1234", "media": media | {"expires_after_secs": 3000}}
         result = sensor(media_id=receipt(uploaded_at=1000.0)).execute_complete(task_context(), event)
-        assert (result["media_id"], result["state"], result["uploaded_at"]) == ("1234", "succeeded", 1000.0)
+        assert result == {
+            **receipt(uploaded_at=1000.0),
+            "state": "succeeded",
+            "next_status_at": None,
+            "expires_at": NOW.timestamp() + 3000,
+            "subtitles": [],
+        }
+        hook_class.assert_not_called()
 
     @pytest.mark.parametrize(
         ("event", "error", "message"),
@@ -298,3 +430,7 @@ class TestDeferrable:
             event["media_id"] = "1234"
         with pytest.raises(error, match=message):
             sensor().execute_complete(task_context(), event)
+
+    def test_complete_timeout_with_soft_fail_skips(self) -> None:
+        with pytest.raises(AirflowSkipException, match="still processing"):
+            sensor(soft_fail=True).execute_complete(task_context(), {"status": "timeout", "media_id": "1234"})

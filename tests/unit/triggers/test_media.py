@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import subprocess
 import sys
-from collections.abc import Callable, Iterator
+import time
+from collections.abc import Callable
 from typing import Any
 from unittest import mock
 
@@ -13,6 +15,7 @@ import pytest
 
 import airflow_provider.triggers.media as trigger_module
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
+from airflow_provider.hooks.twitter import TwitterHook
 from airflow_provider.triggers.media import MediaProcessingTrigger
 
 START = 1_800_000_000.0
@@ -46,15 +49,14 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
 
 
 @pytest.fixture
-def x_says(twitter_conn: dict[str, object]) -> Iterator[Callable[..., mock.AsyncMock]]:
-    """Script ``TwitterHook.aget_upload_status``: each answer in turn (a STATUS ``data`` or an exception)."""
-    with mock.patch("airflow_provider.hooks.twitter.TwitterHook.aget_upload_status", autospec=True) as method:
+def x_says(hook: mock.MagicMock) -> Callable[..., mock.AsyncMock]:
+    """Script the hook's ``aget_upload_status``: each answer in turn (a STATUS ``data`` or an exception)."""
 
-        def script(*answers: dict[str, Any] | Exception) -> mock.AsyncMock:
-            method.side_effect = list(answers)
-            return method
+    def script(*answers: dict[str, Any] | Exception) -> mock.AsyncMock:
+        hook.aget_upload_status.side_effect = list(answers)
+        return hook.aget_upload_status
 
-        yield script
+    return script
 
 
 def trigger(**kwargs: Any) -> MediaProcessingTrigger:
@@ -78,6 +80,29 @@ def test_serialize_round_trip() -> None:
     assert kwargs["hook_params"] == {"timeout": 5}
 
 
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"media_id": "None"}, "'None' is not an X media id"),
+        ({"twitter_conn_id": ""}, "twitter_conn_id"),
+        ({"poll_interval": 0}, "poll_interval"),
+        ({"hook_params": {"retries": 3}}, "hook_params has unknown key"),
+    ],
+)
+def test_arguments_are_checked(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(TwitterInputError, match=message):
+        trigger(**kwargs)
+
+
+async def test_hook_is_built_from_the_task_without_rate_limit_waits(
+    clock: Clock, hook_class: mock.MagicMock, x_says: Callable[..., mock.AsyncMock]
+) -> None:
+    """A rate limit is waited out between polls (below), never inside the hook's call."""
+    x_says(status("succeeded"))
+    await first_event(trigger(twitter_conn_id="x_prod", hook_params={"timeout": 5, "max_rate_limit_wait": 300}))
+    hook_class.assert_called_once_with("x_prod", timeout=5, max_rate_limit_wait=0)
+
+
 async def test_polls_exactly_as_advised(clock: Clock, x_says: Callable[..., mock.AsyncMock]) -> None:
     method = x_says(
         status("pending", check_after_secs=3),
@@ -91,7 +116,7 @@ async def test_polls_exactly_as_advised(clock: Clock, x_says: Callable[..., mock
         "media": {"id": "1234", "processing_info": {"state": "succeeded", "progress_percent": 100}},
     }
     assert clock.waits == [2, 3, 5]
-    assert [c.args[1] for c in method.call_args_list] == ["1234"] * 3
+    assert method.await_args_list == [mock.call("1234")] * 3
 
 
 async def test_restarted_trigger_polls_at_the_time_x_advised(
@@ -121,8 +146,8 @@ async def test_timeout_event_after_a_last_poll_at_the_deadline(
 ) -> None:
     method = x_says(status("in_progress", check_after_secs=30), status("in_progress", check_after_secs=30))
     event = await first_event(trigger(end_time=START + 10))
-    assert event["status"] == "timeout"
-    assert method.call_count == 2 and clock.waits == [0, 10]  # at once, then at the deadline, not 30 s later
+    assert event == {"media_id": "1234", "status": "timeout", "message": "media 1234 still processing at the timeout"}
+    assert method.await_count == 2 and clock.waits == [0, 10]  # at once, then at the deadline, not 30 s later
 
 
 async def test_rate_limit_waits_for_reset(clock: Clock, x_says: Callable[..., mock.AsyncMock]) -> None:
@@ -155,13 +180,39 @@ async def test_errors_become_events(
     assert (event["status"], event["message"]) == (outcome, str(error))
 
 
-async def test_bad_hook_params_fail_without_polling(clock: Clock, x_says: Callable[..., mock.AsyncMock]) -> None:
-    method = x_says(status("succeeded"))
+async def test_other_failures_are_errors_a_new_try_may_not_meet(
+    clock: Clock, x_says: Callable[..., mock.AsyncMock]
+) -> None:
+    """For example a connection not defined (yet): the task's retries apply."""
+    x_says(LookupError("The conn_id `twitter_default` isn't defined"))
+    event = await first_event(trigger())
+    assert (event["status"], event["message"]) == ("error", "LookupError: The conn_id `twitter_default` isn't defined")
+
+
+async def test_bad_hook_params_fail_without_polling(clock: Clock) -> None:
+    """A trigger row from an older, unchecked version: the real hook refuses its hook_params, and nothing polls."""
     t = trigger()
-    t.hook_params = {"max_attempts": 0}  # as if deserialized from an older, unchecked trigger row
-    event = await first_event(t)
+    t.hook_params = {"max_attempts": 0}
+    with mock.patch.object(TwitterHook, "aget_upload_status", autospec=True) as poll:
+        event = await first_event(t)
     assert event["status"] == "failed" and "max_attempts" in event["message"]
-    method.assert_not_called()
+    poll.assert_not_called()
+
+
+async def test_waits_without_blocking_the_event_loop(x_says: Callable[..., mock.AsyncMock]) -> None:
+    """One triggerer loop runs thousands of triggers: while this one waits for its poll time, others run."""
+    order: list[str] = []
+
+    async def poll(media_id: str) -> dict[str, Any]:
+        order.append("poll")
+        return status("succeeded")
+
+    x_says().side_effect = poll
+    waiting = asyncio.create_task(first_event(trigger(poll_at=time.time() + 0.05, end_time=time.time() + 60)))
+    await asyncio.sleep(0)  # the trigger starts and reaches its wait
+    order.append("another trigger")
+    assert (await waiting)["status"] == "succeeded"
+    assert order == ["another trigger", "poll"]
 
 
 def test_module_imports_nothing_heavy() -> None:
