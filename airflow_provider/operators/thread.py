@@ -11,6 +11,7 @@ from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.exceptions import TwitterApiError
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.operators.earlier_tries import earlier_tries_since
 from airflow_provider.rules.post_options import PostOptions
 from airflow_provider.rules.threads import broken_thread, link, parse_thread, posted_chain
 
@@ -83,12 +84,8 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
         root_id = str(self.in_reply_to_tweet_id).strip() if self.in_reply_to_tweet_id else None
         self._options(root_id)  # the options and item 1's parent, checked before any request
         posted: list[str] = []
-        since = None
-        if context["ti"].try_number > 1:  # an earlier try may have posted part of the thread before it died
-            dag_run = context["dag_run"]
-            # run_after, unlike start_date, stays when the task is cleared; both are before any post of the run.
-            began = dag_run.run_after or dag_run.start_date
-            since = began.timestamp() if began else 0.0
+        since = earlier_tries_since(context)
+        if since is not None:  # an earlier try may have posted part of the thread before it died
             posted = posted_chain(items, self.hook.own_posts_since(since), root_id)
             if posted:
                 self.log.warning(

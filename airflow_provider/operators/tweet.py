@@ -10,6 +10,7 @@ from airflow.providers.common.compat.sdk import BaseOperator
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.operators.earlier_tries import earlier_tries_since
 from airflow_provider.rules.post_options import PostOptions
 
 if TYPE_CHECKING:
@@ -25,7 +26,8 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
     refuses media still processing, so nothing is ever posted without its media. If the answer to the post is
     lost, or the task was killed after X accepted the post, the retry finds that post and returns it instead of
     posting again: one run, one post. For a post with media this is certain (the media ids are this run's own);
-    for text alone, a post with the same text made since the DAG run started is taken as this run's.
+    for text alone, a post with the same text made since the DAG run began (``run_after``, which stays when the task
+    is cleared) is taken as this run's.
 
     :param text: Text of the post. (templated)
     :param media_ids: Up to 4 media: receipts (``[wait.output]`` of ``MediaProcessingSensor``, ``[upload.output]``
@@ -75,10 +77,6 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
         self.hook_params = check_hook_params(hook_params)
 
     def execute(self, context: Context) -> dict[str, Any]:
-        earlier_attempt_since = None
-        if context["ti"].try_number > 1:  # an earlier try may have posted before it died
-            started = context["dag_run"].start_date
-            earlier_attempt_since = started.timestamp() if started else 0.0
         options = PostOptions(
             reply_settings=self.reply_settings,
             made_with_ai=self.made_with_ai,
@@ -87,8 +85,9 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
             share_with_followers=self.share_with_followers,
             in_reply_to_tweet_id=self.in_reply_to_tweet_id or None,
         )
+        # An earlier try may have posted before it died: the hook finds that post instead of posting again.
         post = self.hook.create_tweet(
-            self.text, self.media_ids, options=options, earlier_attempt_since=earlier_attempt_since
+            self.text, self.media_ids, options=options, earlier_attempt_since=earlier_tries_since(context)
         )
         self.log.info("Posted https://x.com/i/web/status/%s", post["id"])
         return post

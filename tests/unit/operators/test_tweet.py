@@ -89,13 +89,15 @@ def test_first_try_posts_without_looking_back(hook: mock.MagicMock) -> None:
 
 def test_retried_task_says_since_when_an_earlier_try_may_have_posted(hook: mock.MagicMock) -> None:
     """Try 2 of a task whose first try may have died after X accepted the post: the hook looks for that post among
-    the account's posts since the DAG run started, and returns it instead of posting again."""
+    the account's posts since the DAG run was due (run_after, kept when the task is cleared, unlike start_date), and
+    returns it instead of posting again."""
     hook.create_tweet.return_value = {"id": "1900", "text": "Hello https://t.co/x"}
-    started = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
+    due = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)
+    cleared = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
     op = CreateTweetOperator(task_id="post", text="Hello", media_ids=[IMAGE])
-    assert op.execute(task_context(try_number=2, run_started=started))["id"] == "1900"
+    assert op.execute(task_context(try_number=2, run_started=cleared, run_after=due))["id"] == "1900"
     hook.create_tweet.assert_called_once_with(
-        "Hello", [IMAGE], options=PostOptions(), earlier_attempt_since=started.timestamp()
+        "Hello", [IMAGE], options=PostOptions(), earlier_attempt_since=due.timestamp()
     )
 
 
