@@ -52,19 +52,21 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
     followed to the second.
 
     Failed processing (``failed``, or an ``error`` while ``in_progress``) fails the task at once, without
-    retries, with X's error. ``soft_fail`` skips the task at the timeout instead of failing it; ``silent_fail`` and
-    ``never_fail`` are refused, since the sensor reschedules itself from its poke (at X's advice), which they would
-    turn into an error or a skip.
+    retries, with X's error. ``soft_fail`` is Airflow's: the task is skipped instead of failed, at the timeout, for
+    failed processing or for X's refusal. ``silent_fail`` and ``never_fail`` are refused, since the sensor reschedules
+    itself from its poke (at X's advice), which they would turn into an error or a skip. A ``max_wait`` below
+    ``min_reschedule_interval`` brings back the short reschedules that run into apache/airflow#71172.
 
     :param media_id: The upload's output, or a media id string. (templated)
     :param twitter_conn_id: Connection of type ``twitter``.
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`.
     :param min_reschedule_interval: Shortest reschedule in seconds, in reschedule mode.
-    :param deferrable: After one inline poke, hand the wait to the triggerer
+    :param deferrable: Hand each wait to the triggerer
         (:class:`~airflow_provider.triggers.media.MediaProcessingTrigger`); default ``[operators] default_deferrable``.
     :return: The media's receipt, as the upload returned it, with ``state`` ``succeeded`` once X has processed it
         (and ``expires_at`` as X last said): pass it to ``CreateTweetOperator(media_ids=[wait.output])``, which then
-        asks X nothing more about the media.
+        asks X nothing more about the media. A bare id whose STATUS X refuses (an image, or an id X no longer knows)
+        comes back as it came, ``state`` null: the post asks X.
     """
 
     template_fields: Sequence[str] = ("media_id",)
@@ -106,20 +108,11 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
         if media.ready:
             self.log.info("X reported media %s ready at FINALIZE: nothing to wait for.", media.media_id)
             return media.to_xcom()
-        if not self.deferrable:
-            return super().execute(context)
-        deadline = self._deadline(media, context)
-        wait = min(_until(media.next_status_at), _until(deadline))  # X's FINALIZE advice
-        if not wait:
-            outcome = self._check(media)
-            if isinstance(outcome, MediaReceipt):
-                return outcome.to_xcom()
-            wait = outcome
-        return self._defer(media, poll_at=time.time() + wait, deadline=deadline)
+        return super().execute(context)
 
     def poke(self, context: Context) -> PokeReturnValue:
-        """Ask X until it has finished: in reschedule mode each wait releases the slot (the task comes back to this
-        poke), in poke mode it sleeps. Every wait is X's advice, never past the deadline."""
+        """Ask X until it has finished. Each wait is X's advice, never past the deadline: handed to the triggerer when
+        deferrable, released to the scheduler in reschedule mode (the task comes back to this poke), else slept."""
         media = MediaReceipt.parse(self.media_id)
         deadline = self._deadline(media, context)
         if wait := _until(media.next_status_at):  # X's advice at FINALIZE; a short one is waited in the slot
@@ -174,11 +167,14 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
         return float(status.check_after_secs or self.poke_interval)
 
     def _pause(self, media: MediaReceipt, wait: float, deadline: float, *, release: bool) -> None:
-        """Wait ``wait`` seconds (X's advice), at most until the deadline: released to the scheduler in reschedule mode
-        (at least ``min_reschedule_interval``), else asleep in the slot. Past the deadline, the sensor times out."""
+        """Wait ``wait`` seconds (X's advice), at most until the deadline: in the triggerer when deferrable, released
+        to the scheduler in reschedule mode (at least ``min_reschedule_interval``; a short first wait, ``release``
+        false, is slept instead), else asleep in the slot. Past the deadline, the sensor times out."""
         left = _until(deadline)
         if left <= 0:
             self._timed_out(media.media_id)
+        if self.deferrable:
+            self._defer(media, poll_at=time.time() + min(wait, left), deadline=deadline)
         if self.reschedule and release:
             delay = max(wait, self.min_reschedule_interval)
             if self.max_wait:  # Airflow's cap on any wait between pokes
@@ -213,7 +209,7 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
             start = first.timestamp() if first else time.time()
         return start + float(self.timeout)
 
-    def _defer(self, media: MediaReceipt, *, poll_at: float, deadline: float) -> None:
+    def _defer(self, media: MediaReceipt, *, poll_at: float, deadline: float) -> NoReturn:
         from airflow_provider.triggers.media import MediaProcessingTrigger
 
         trigger = MediaProcessingTrigger(

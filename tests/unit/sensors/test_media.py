@@ -434,3 +434,11 @@ class TestDeferrable:
     def test_complete_timeout_with_soft_fail_skips(self) -> None:
         with pytest.raises(AirflowSkipException, match="still processing"):
             sensor(soft_fail=True).execute_complete(task_context(), {"status": "timeout", "media_id": "1234"})
+
+
+@pytest.mark.parametrize("deferrable", [False, True])
+def test_soft_fail_skips_failed_processing_in_every_mode(hook: mock.MagicMock, deferrable: bool) -> None:
+    """Airflow's soft_fail, the same whether the check runs in a poke or inline before deferring."""
+    hook.get_upload_status.return_value = status("failed", error={"name": "InvalidMedia", "message": "Bad format"})
+    with pytest.raises(AirflowSkipException):
+        sensor(soft_fail=True, deferrable=deferrable).execute(task_context())
