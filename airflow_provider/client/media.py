@@ -130,8 +130,7 @@ class MediaEndpoints:
         """The receipt of media X has processed, refusing media still processing, failed, or expired, naming
         ``purpose``. No request when the receipt already says X is done."""
         if media.ready:
-            if media.expired():
-                raise unknown_media(media.media_id, _expired_locally(media), media.uploaded_at)
+            media.check_not_expired()
             return media
         status = ProcessingStatus.from_media(self.status(media.media_id, uploaded_at=media.uploaded_at))
         status.require_succeeded(
@@ -150,8 +149,7 @@ class MediaEndpoints:
         check_post_mix(kinds)
         for item in media:
             if item.ready:
-                if item.expired():
-                    raise unknown_media(item.media_id, _expired_locally(item), item.uploaded_at)
+                item.check_not_expired()
                 continue
             try:
                 status = ProcessingStatus.from_media(self.status(item.media_id, uploaded_at=item.uploaded_at))
@@ -171,9 +169,3 @@ def _status_error(media_id: str, error: TwitterRejectedError, uploaded_at: float
     """X's refusal to tell a media's STATUS: a 400 or 404 means the id is unknown to X (expired, another account's,
     or media X never processed); other refusals stand as they are."""
     return unknown_media(media_id, error, uploaded_at) if error.http_status in (400, 404) else error
-
-
-def _expired_locally(media: MediaReceipt) -> TwitterRejectedError:
-    return TwitterRejectedError(
-        endpoint="(checked before posting)", http_status=None, detail=f"it expired at {media.expires_at:.0f} (epoch)"
-    )

@@ -24,9 +24,9 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from typing import Any
 
-from airflow_provider.exceptions import TwitterInputError
+from airflow_provider.exceptions import TwitterInputError, format_utc
 from airflow_provider.rules.media import check_media_ids, kind_of_key
-from airflow_provider.rules.processing import ProcessingStatus
+from airflow_provider.rules.processing import ProcessingStatus, uploaded_ago
 
 SUCCEEDED = "succeeded"
 
@@ -105,6 +105,15 @@ class MediaReceipt:
 
     def expired(self, now: float | None = None) -> bool:
         return self.expires_at is not None and (time.time() if now is None else now) >= self.expires_at
+
+    def check_not_expired(self) -> None:
+        """Refuse media whose receipt says X has let it go: X would refuse it (HTTP 400) in any request."""
+        if self.expires_at is not None and self.expired():
+            raise TwitterInputError(
+                f"Media {self.media_id} expired at {format_utc(self.expires_at)} (its receipt's expires_at); it was "
+                f"uploaded {uploaded_ago(self.media_id, self.uploaded_at)}. X keeps media only for its "
+                "expires_after_secs (about 24 h after upload): upload it again."
+            )
 
     def processed(self, status: ProcessingStatus, *, now: float | None = None) -> MediaReceipt:
         """This receipt once X's STATUS says processing succeeded: ready, and nothing more to ask."""
