@@ -16,7 +16,7 @@ import requests
 from airflow_provider.client.oauth2.rotation import TokenManager
 from airflow_provider.client.oauth2.token_endpoint import Client
 from airflow_provider.emulator import EmulatorConfig, EmulatorServer, RateLimit
-from tests.unit.oauth2.stores import SharedStore, print_nothing
+from tests.unit.client.oauth2.stores import SharedStore, print_nothing
 
 SEED = "concurrency-seed"
 PROCESSES = 6

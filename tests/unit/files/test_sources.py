@@ -25,7 +25,7 @@ from tests.unit.object_storage import VirtualStore, attach_memory, attach_virtua
 
 # universal_pathlib serves the recording store with its generic path class, and says so.
 pytestmark = pytest.mark.filterwarnings("ignore:UPath 'virtual' filesystem not explicitly implemented")
-SAMPLES = Path(__file__).resolve().parents[2] / "dags" / "media"
+SAMPLES = Path(__file__).resolve().parents[3] / "dags" / "media"
 PNG = (SAMPLES / "sample.png").read_bytes()
 
 

@@ -11,7 +11,7 @@ from airflow_provider.rules.text import check_post_text, extract_urls, find_cash
 
 # twitter-text's own conformance cases (see "source" in the file).
 CONFORMANCE: dict[str, Any] = json.loads(
-    (Path(__file__).parent / "data" / "twitter_text_conformance.json").read_text(encoding="utf-8")
+    (Path(__file__).parents[1] / "data" / "twitter_text_conformance.json").read_text(encoding="utf-8")
 )
 
 

@@ -12,7 +12,7 @@ from airflow_provider.files.media_file import inspect_media_file
 from airflow_provider.rules.media import IMAGE_TYPES, VIDEO_TYPES, MiB, check_segments
 from tests.unit.mp4 import mp4
 
-SAMPLES = Path(__file__).resolve().parents[2] / "dags" / "media"
+SAMPLES = Path(__file__).resolve().parents[3] / "dags" / "media"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 100
 GIF = b"GIF89a" + b"\0" * 100
 MP4 = b"\0\0\0\x20ftypisom" + b"\0" * 100

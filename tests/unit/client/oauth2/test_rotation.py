@@ -15,7 +15,7 @@ from airflow_provider.client.oauth2.rotation import TokenManager, TokenState
 from airflow_provider.client.oauth2.token_endpoint import Client
 from airflow_provider.emulator import EmulatorConfig, EmulatorServer
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError
-from tests.unit.oauth2.stores import DictStore, print_nothing
+from tests.unit.client.oauth2.stores import DictStore, print_nothing
 
 SEED = "seed-refresh-token"
 KEY = "twitter_oauth2_token__twitter_default"

@@ -13,7 +13,7 @@ from airflow_provider.client.oauth2 import authorize as helper
 from airflow_provider.client.oauth2.rotation import TokenManager
 from airflow_provider.client.oauth2.token_endpoint import Client
 from airflow_provider.emulator import EmulatorConfig, EmulatorServer
-from tests.unit.oauth2.stores import DictStore, print_nothing
+from tests.unit.client.oauth2.stores import DictStore, print_nothing
 
 
 def free_port() -> int:

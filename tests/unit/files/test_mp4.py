@@ -11,7 +11,7 @@ from airflow_provider.files.mp4 import read_video_duration
 from tests.unit.mp4 import FTYP_BOX as FTYP
 from tests.unit.mp4 import box, mp4, mvhd
 
-SAMPLE = Path(__file__).resolve().parents[2] / "dags" / "media" / "sample.mp4"
+SAMPLE = Path(__file__).resolve().parents[3] / "dags" / "media" / "sample.mp4"
 
 
 @pytest.fixture
