@@ -1,4 +1,5 @@
-"""Stores for the rotation tests: the same get/set register as Airflow's Variables, with nothing else."""
+"""Stores for the OAuth 2.0 tests: the same get/set register as Airflow's Variables, with nothing else, and the
+token state another process leaves in one."""
 
 from __future__ import annotations
 
@@ -6,6 +7,14 @@ import random
 import threading
 import time
 from collections.abc import MutableMapping
+
+from airflow_provider.client.oauth2 import REQUIRED_SCOPES
+from airflow_provider.client.oauth2.rotation import TokenManager, TokenState
+from airflow_provider.client.oauth2.store import TOKEN_KEY
+from airflow_provider.client.oauth2.token_endpoint import Client
+
+# No token endpoint listens here: a test whose manager tried to refresh would fail with "Refresh not sent".
+NO_TOKEN_ENDPOINT = "http://127.0.0.1:9"
 
 
 class DictStore:
@@ -51,3 +60,26 @@ class SharedStore:
 
 def print_nothing(secret: str) -> None:
     """The rotation's ``on_secret`` where no log masker runs."""
+
+
+def rotated(store: DictStore, manager: TokenManager, access_token: str) -> None:
+    """Store what another process leaves after a refresh: ``access_token``, valid for two hours, with every scope."""
+    state = TokenState(
+        seed=manager.seed_id,
+        refresh_token=f"refresh-for-{access_token}",
+        access_token=access_token,
+        expires_at=time.time() + 7200,
+        lifetime=7200,
+        scope=" ".join(REQUIRED_SCOPES),
+        generation=1,
+    )
+    store.set(TOKEN_KEY.format(conn_id=manager.conn_id), state.dump())
+
+
+def offline_manager(store: DictStore, conn_id: str, access_token: str) -> TokenManager:
+    """A manager whose store already holds ``access_token``: it never needs the token endpoint."""
+    manager = TokenManager(
+        conn_id, NO_TOKEN_ENDPOINT, Client("client-id"), "seed-token", store, on_secret=print_nothing
+    )
+    rotated(store, manager, access_token)
+    return manager
