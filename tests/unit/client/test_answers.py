@@ -1,3 +1,5 @@
+"""X's answers read into data or a ``TwitterApiError``, and the quota headers every answer carries."""
+
 from __future__ import annotations
 
 import json
@@ -10,6 +12,7 @@ from airflow_provider.client.answers import (
     DEFAULT_RATE_LIMIT_BACKOFF,
     RateLimit,
     RateLimits,
+    data_of,
     rate_limit_reset,
     rate_limit_wait,
     read_answer,
@@ -66,7 +69,7 @@ def test_low_is_ten_percent_or_two_requests(remaining: int, limit: int, low: boo
 
 
 def test_low_quota_is_logged_with_endpoint_count_and_reset(caplog: pytest.LogCaptureFixture) -> None:
-    with caplog.at_level(logging.WARNING, logger="airflow_provider.responses"):
+    with caplog.at_level(logging.WARNING, logger="airflow_provider.client.answers"):
         assert answer(201, {"data": {"id": "1"}}, quota(2)) == {"data": {"id": "1"}}
         answer(201, {"data": {"id": "2"}}, quota(50))
     assert caplog.messages == [
@@ -135,3 +138,37 @@ def test_usage_capped_is_billing_not_a_rate_limit(where: str) -> None:
 def test_other_errors_keep_their_class(status: int, cls: type[TwitterApiError]) -> None:
     error = raised(status, {"title": "Nope"}, quota(0))
     assert type(error) is cls and not error.is_rate_limit and error.rate_limit_reset is None
+
+
+def test_a_2xx_is_its_body_an_empty_one_included() -> None:
+    assert answer(200, {"data": {"id": "1"}}) == {"data": {"id": "1"}}
+    assert answer(204) == {}  # a v1.1 APPEND
+
+
+@pytest.mark.parametrize(
+    ("content", "detail"),
+    [(b"<html>upstream down</html>", "<html>upstream down</html>"), (b'["a", "list"]', "['a', 'list']")],
+)
+def test_an_error_body_that_is_no_json_object_keeps_its_start_as_the_detail(content: bytes, detail: str) -> None:
+    with pytest.raises(TwitterApiError) as err:
+        read_answer(ENDPOINT, 502, "Bad Gateway", {}, content)
+    assert (err.value.title, err.value.detail) == ("Bad Gateway", detail)
+    assert err.value.is_transient  # a 5xx may pass
+
+
+def test_a_long_error_body_is_cut() -> None:
+    with pytest.raises(TwitterApiError) as err:
+        read_answer(ENDPOINT, 500, "Error", {}, b"x" * 1000)
+    assert err.value.detail == "x" * 200
+
+
+def test_data_of_is_the_data_object_or_an_error_naming_the_keys() -> None:
+    assert data_of({"data": {"id": "1"}}, ENDPOINT) == {"id": "1"}
+    with pytest.raises(TwitterApiError, match=r"no 'data' object in X's answer \(keys: \['errors', 'meta'\]\)") as err:
+        data_of({"meta": {}, "errors": []}, ENDPOINT)
+    assert (err.value.endpoint, err.value.http_status) == (ENDPOINT, 200)
+
+
+def test_when_several_windows_are_spent_the_latest_reset_counts() -> None:
+    headers = {**quota(0), "x-user-limit-24hour-remaining": "0", "x-user-limit-24hour-reset": str(DAY_RESET)}
+    assert RateLimits.from_headers(headers).reset == DAY_RESET

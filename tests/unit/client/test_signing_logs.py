@@ -1,34 +1,29 @@
-"""No credential in any log at any level: the signing libraries are held at INFO, the secrets are masked once read."""
+"""No credential in any log at any level: the signing libraries' loggers are held at INFO, whatever the task's
+logging level or a level set on one of their children."""
 
 from __future__ import annotations
 
-import json
 import logging
 from collections.abc import Iterator
 
 import oauthlib.oauth1
 import pytest
-from airflow.providers.common.compat.sdk import Connection, redact
 
-from airflow_provider.client.credentials import OAuth1Credentials
-from airflow_provider.client.signing_logs import SIGNING_LOGGERS
-from airflow_provider.hooks.masking import register_secret
-from airflow_provider.hooks.twitter import TwitterHook
-from tests.unit.fake_x import FakeX, oauth_params
+from airflow_provider.client.signing_logs import SIGNING_LOGGERS, quiet_signing_loggers
+from tests.unit.fake_x import CREDENTIALS, FakeX, oauth_params, x_client
 
 ME = (200, {"data": {"id": "42", "username": "newsroom"}})
-CREDENTIALS = OAuth1Credentials("key", "hygiene-key-secret", "1-hygiene-access-token", "hygiene-token-secret")
+CHILDREN = ("oauthlib.oauth1.rfc5849", "requests_oauthlib.oauth1_auth")
 
 
 @pytest.fixture
 def debug_everywhere(caplog: pytest.LogCaptureFixture) -> Iterator[pytest.LogCaptureFixture]:
     """DEBUG at the root, and set on the signing libraries' loggers themselves, as ``namespace_levels`` would."""
-    children = ("oauthlib.oauth1.rfc5849", "requests_oauthlib.oauth1_auth")
     with caplog.at_level(logging.DEBUG):
-        for name in (*SIGNING_LOGGERS, *children):
+        for name in (*SIGNING_LOGGERS, *CHILDREN):
             logging.getLogger(name).setLevel(logging.DEBUG)
         yield caplog
-        for name in (*SIGNING_LOGGERS, *children):
+        for name in (*SIGNING_LOGGERS, *CHILDREN):
             logging.getLogger(name).setLevel(logging.NOTSET)
 
 
@@ -41,42 +36,45 @@ def test_oauthlib_would_log_the_token_at_debug(debug_everywhere: pytest.LogCaptu
     assert "1-leaky-token" in debug_everywhere.text
 
 
-def test_hook_signing_logs_no_credential_at_debug(
-    twitter_conn: dict[str, object], fake_x: FakeX, debug_everywhere: pytest.LogCaptureFixture
+def test_the_workers_signing_logs_no_credential_at_debug(
+    fake_x: FakeX, debug_everywhere: pytest.LogCaptureFixture
 ) -> None:
     fake_x.on("GET", "/2/users/me", ME)
-    TwitterHook().get_me()
+    x_client().posts.me()
     signature = oauth_params(fake_x.requests[0])["oauth_signature"]
-    for leak in ("unit-access-token", signature, "OAuth ", "base string"):
+    for leak in (CREDENTIALS.access_token, signature, "OAuth ", "base string"):
         assert leak not in debug_everywhere.text
 
 
-def test_trigger_signing_logs_no_credential_at_debug(debug_everywhere: pytest.LogCaptureFixture) -> None:
+def test_the_triggers_signing_logs_no_credential_at_debug(debug_everywhere: pytest.LogCaptureFixture) -> None:
     header = CREDENTIALS.authorization_header("GET", "https://api.x.com/2/media/upload?command=STATUS&media_id=1")
     signature = header.split('oauth_signature="', 1)[1].split('"', 1)[0]
     for leak in (CREDENTIALS.access_token, signature, "base string"):
         assert leak not in debug_everywhere.text
 
 
-def test_secrets_registered_with_the_masker_as_read_without_surrounding_whitespace() -> None:
-    """Airflow knows the raw values; what is signed with is the stripped one, so that one is registered (through the
-    masker the hook hands the client)."""
-    extra = {"access_token": " 1-mask-access-token\n", "access_token_secret": "\tmask-token-secret "}
-    conn = Connection(
-        conn_id="x", conn_type="twitter", login="key", password="mask-key-secret\n", extra=json.dumps(extra)
-    )
-    credentials = OAuth1Credentials.from_connection(conn, conn.extra_dejson, on_secret=register_secret)
-    assert credentials.secrets == ("mask-key-secret", "1-mask-access-token", "mask-token-secret")
-    assert [redact(secret) for secret in credentials.secrets] == ["***"] * 3
-    assert redact(credentials.api_key) == "key"  # the consumer key is public: every request carries it
-
-
-def test_stripped_credentials_are_signed(
-    twitter_conn: dict[str, object], monkeypatch: pytest.MonkeyPatch, fake_x: FakeX
-) -> None:
-    """A pasted newline around a token would make X answer 401; it is dropped instead."""
-    extra = {"access_token": "  unit-access-token\n", "access_token_secret": "unit-access-token-secret-Pw55\r\n"}
-    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**twitter_conn, "extra": extra}))
-    fake_x.on("GET", "/2/users/me", ME)
-    TwitterHook().get_me()
-    assert oauth_params(fake_x.requests[0])["oauth_token"] == "unit-access-token"
+def test_levels_below_info_are_raised_and_others_left_alone() -> None:
+    loggers = {name: logging.getLogger(name) for name in (*SIGNING_LOGGERS, *CHILDREN, "oauthlib.quiet", "urllib3")}
+    levels = {
+        "oauthlib": logging.DEBUG,
+        "requests_oauthlib": logging.NOTSET,
+        "oauthlib.oauth1.rfc5849": logging.DEBUG,  # a child's own DEBUG would bypass its parent's INFO
+        "requests_oauthlib.oauth1_auth": logging.NOTSET,  # inherits the parent's INFO
+        "oauthlib.quiet": logging.ERROR,
+        "urllib3": logging.DEBUG,  # logs no request header: not the guard's
+    }
+    try:
+        for name, level in levels.items():
+            loggers[name].setLevel(level)
+        quiet_signing_loggers()
+        assert {name: logger.level for name, logger in loggers.items()} == {
+            "oauthlib": logging.INFO,
+            "requests_oauthlib": logging.INFO,
+            "oauthlib.oauth1.rfc5849": logging.INFO,
+            "requests_oauthlib.oauth1_auth": logging.NOTSET,
+            "oauthlib.quiet": logging.ERROR,
+            "urllib3": logging.DEBUG,
+        }
+    finally:
+        for logger in loggers.values():
+            logger.setLevel(logging.NOTSET)

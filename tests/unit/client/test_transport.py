@@ -8,13 +8,17 @@ from typing import Any
 
 import httpx
 import pytest
+from requests.adapters import HTTPAdapter
+from requests.auth import HTTPBasicAuth
 
 import airflow_provider.client.transport as transport_module
 from airflow_provider.client.transport import (
     CONNECTIONS_PER_TRANSPORT,
     TRANSPORTS_PER_LOOP,
     AsyncConnectionPool,
+    async_pool,
     build_request,
+    requests_session,
 )
 
 SLOTS = TRANSPORTS_PER_LOOP * CONNECTIONS_PER_TRANSPORT
@@ -125,3 +129,38 @@ async def test_no_proxy_for_hosts_the_environment_exempts(monkeypatch: pytest.Mo
     monkeypatch.setenv("NO_PROXY", "api.x.com")
     assert transport_module.environment_proxy(httpx.URL("https://api.x.com/2/tweets")) is None
     assert transport_module.environment_proxy(httpx.URL("https://upload.twitter.com/1.1/x")) == "http://proxy.test:3128"
+
+
+async def test_one_pool_per_event_loop_and_proxy(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_PROXY", raising=False)
+    monkeypatch.delenv("no_proxy", raising=False)
+    monkeypatch.setenv("HTTPS_PROXY", "http://proxy.test:3128")
+    url = httpx.URL("https://api.x.com/2/media/upload")
+    pool = await async_pool(url)
+    assert await async_pool(httpx.URL("https://upload.twitter.com/1.1/media/upload.json")) is pool
+    monkeypatch.setenv("NO_PROXY", "api.x.com")
+    assert await async_pool(url) is not pool  # no proxy for it now: the loop's other pool
+    assert await async_pool(url) is await async_pool(url)
+
+
+def test_a_pool_is_the_loops_own() -> None:
+    url = httpx.URL("https://api.x.com/2/media/upload")
+    assert asyncio.run(async_pool(url)) is not asyncio.run(async_pool(url))
+
+
+def test_a_built_request_carries_its_timeout_for_connecting_and_each_read() -> None:
+    built = build_request("GET", "https://api.x.com/2/media/upload", params={"a": "1"}, headers={"X": "y"}, timeout=7)
+    assert built.extensions["timeout"] == {"connect": 7, "read": 7, "write": 7, "pool": 7}
+    assert (str(built.url), built.headers["X"]) == ("https://api.x.com/2/media/upload?a=1", "y")
+
+
+def test_the_requests_session_signs_names_itself_and_streams_in_large_blocks() -> None:
+    auth = HTTPBasicAuth("a", "b")
+    session = requests_session(auth)
+    assert session.auth is auth
+    assert session.headers["User-Agent"] == "airflow-provider-twitter"
+    for scheme in ("https://", "http://"):
+        adapter = session.get_adapter(f"{scheme}api.x.com")
+        assert isinstance(adapter, HTTPAdapter)
+        pool = adapter.poolmanager.connection_pool_kw
+        assert (pool["blocksize"], pool["maxsize"]) == (1 << 20, 16)

@@ -1,10 +1,8 @@
-"""The connection's ``upload_api`` setting: the v1.1 chunked upload as X's v1 reference describes it, checked at the
-transport level (host, method, encoding, fields, signature), read into the same upload output as v2's."""
+"""X's two chunked uploads as data: the v1.1 upload as X's v1 reference describes it, checked at the transport level
+(host, method, encoding, fields, signature), and read into the same output as v2's."""
 
 from __future__ import annotations
 
-import json
-import re
 from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -13,16 +11,15 @@ import httpx
 import pytest
 import requests
 
-import airflow_provider.client.session as session_module
-import airflow_provider.hooks.connection as hook_module
-from airflow_provider.client.config import upload_api_name, upload_base_url
+from airflow_provider.client.api import XClient
+from airflow_provider.client.upload_api import UploadApi, V1UploadApi, upload_api_for
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
 from airflow_provider.files.media_file import MediaFile
-from airflow_provider.hooks.twitter import TwitterHook
-from airflow_provider.rules.receipt import MediaReceipt as MediaReceipt
-from tests.unit.fake_x import FakeX, oauth_params, query
+from airflow_provider.rules.receipt import MediaReceipt
+from tests.unit.fake_x import FakeX, answer_async, header, oauth_params, query, x_client
 
 V1 = "/1.1/media/upload.json"
+UPLOAD_HOST = "https://upload.twitter.com"
 PNG = b"\x89PNG\r\n\x1a\n" + b"\0" * 2000
 ID = "1880028106020515840"
 # v1.1 answers as X's v1 reference pages and observed answers show them (bare objects, integer media_id).
@@ -44,21 +41,14 @@ V2_FINALIZE_IMAGE = {
 
 
 @pytest.fixture
-def v1_conn(twitter_conn: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
-    conn = {**twitter_conn, "extra": {**twitter_conn["extra"], "upload_api": "v1.1"}}
-    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps(conn))
-    return conn
+def v1(fake_x: FakeX) -> XClient:
+    return x_client(V1UploadApi(UPLOAD_HOST))
 
 
 def png(tmp_path: Path) -> MediaFile:
     path = tmp_path / "photo.png"
     path.write_bytes(PNG)
     return MediaFile(path=str(path), size=len(PNG), media_type="image/png", media_category="tweet_image")
-
-
-def header(request: requests.PreparedRequest, name: str) -> str:
-    value = request.headers[name]
-    return value.decode() if isinstance(value, bytes) else value
 
 
 def form(request: requests.PreparedRequest) -> dict[str, list[str]]:
@@ -80,11 +70,11 @@ def multipart_fields(request: requests.PreparedRequest) -> dict[str, bytes]:
     return fields
 
 
-def test_v1_upload_sends_what_x_v1_reference_describes(v1_conn: dict[str, Any], fake_x: FakeX, tmp_path: Path) -> None:
+def test_v1_upload_sends_what_x_v1_reference_describes(v1: XClient, fake_x: FakeX, tmp_path: Path) -> None:
     fake_x.on("POST", V1, (202, INIT), (204, None), (200, FINALIZE_IMAGE))
     fake_x.on("POST", "/2/media/metadata", (200, {"data": {"associated_metadata": True, "id": ID}}))
 
-    final = TwitterHook().upload_media(png(tmp_path), chunk_size=1000, parallel_segments=1, alt_text="A photo")
+    final = v1.upload(png(tmp_path), chunk_size=1000, parallel_segments=1, alt_text="A photo")
 
     init, *appends, finalize = fake_x.sent("POST", V1)
     for request in (init, *appends, finalize):
@@ -115,18 +105,14 @@ def test_v1_upload_sends_what_x_v1_reference_describes(v1_conn: dict[str, Any], 
     assert final == V2_FINALIZE_IMAGE["data"]
 
 
-def test_v1_and_v2_give_the_same_upload_output(
-    twitter_conn: dict[str, Any], monkeypatch: pytest.MonkeyPatch, fake_x: FakeX, tmp_path: Path
-) -> None:
+def test_v1_and_v2_give_the_same_upload_output(fake_x: FakeX, tmp_path: Path) -> None:
     fake_x.on("POST", "/2/media/upload/initialize", (200, {"data": {"id": ID, "media_key": f"3_{ID}"}}))
     fake_x.on("POST", f"/2/media/upload/{ID}/append", (200, {"data": {"expires_at": 1}}))
     fake_x.on("POST", f"/2/media/upload/{ID}/finalize", (200, V2_FINALIZE_IMAGE))
     fake_x.on("POST", V1, (202, INIT), (204, None), (200, FINALIZE_IMAGE))
     outputs = []
-    for api in ("v2", "v1.1"):
-        extra = {**twitter_conn["extra"], "upload_api": api}
-        monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**twitter_conn, "extra": extra}))
-        final = TwitterHook().upload_media(png(tmp_path))
+    for api in (UploadApi("https://api.x.com"), V1UploadApi(UPLOAD_HOST)):
+        final = x_client(api).upload(png(tmp_path))
         outputs.append(MediaReceipt.from_finalize(final, now=1000.0).to_xcom())
     assert outputs[0] == outputs[1]
     assert outputs[0] == {
@@ -140,15 +126,14 @@ def test_v1_and_v2_give_the_same_upload_output(
     }
 
 
-def test_v1_video_finalize_with_processing(v1_conn: dict[str, Any], fake_x: FakeX) -> None:
+def test_v1_video_finalize_with_processing(v1: XClient, fake_x: FakeX) -> None:
     answer = {"media_id": int(ID), "media_id_string": ID, "size": 10240, "expires_after_secs": 86400}
     fake_x.on("POST", V1, (200, {**answer, "processing_info": {"state": "pending", "check_after_secs": 5}}))
-    final = TwitterHook().finalize_upload(ID)
-    uploaded = MediaReceipt.from_finalize(final, now=0.0)
+    uploaded = MediaReceipt.from_finalize(v1.media.finalize(ID), now=0.0)
     assert (uploaded.media_id, uploaded.state, uploaded.next_status_at) == (ID, "pending", 5.0)
 
 
-def test_v1_status_is_a_get_with_url_parameters(v1_conn: dict[str, Any], fake_x: FakeX) -> None:
+def test_v1_status_is_a_get_with_url_parameters(v1: XClient, fake_x: FakeX) -> None:
     """v1 get-media-upload-status: "It should be a HTTP GET request with url params", on upload.twitter.com."""
     in_progress = {
         "media_id": int(ID),
@@ -157,103 +142,64 @@ def test_v1_status_is_a_get_with_url_parameters(v1_conn: dict[str, Any], fake_x:
         "processing_info": {"state": "in_progress", "check_after_secs": 10, "progress_percent": 8},
     }
     fake_x.on("GET", V1, (200, in_progress))
-    data = TwitterHook().get_upload_status(ID)
+    data = v1.media.status(ID)
     (request,) = fake_x.requests
-    assert request.url and request.url.startswith(f"https://upload.twitter.com{V1}?")
+    assert request.url and request.url.startswith(f"{UPLOAD_HOST}{V1}?")
     assert query(request) == {"command": ["STATUS"], "media_id": [ID]}
     assert request.body is None
     assert data == {"id": ID, **{k: v for k, v in in_progress.items() if k.startswith(("exp", "proc"))}}
 
 
-def test_v1_status_404_is_unknown_media(v1_conn: dict[str, Any], fake_x: FakeX) -> None:
+def test_v1_status_404_is_unknown_media(v1: XClient, fake_x: FakeX) -> None:
     """STATUS of media X does not process (an image) answered 404 code 34 (plhery/node-twitter-api-v2#336)."""
     fake_x.on("GET", V1, (404, {"errors": [{"code": 34, "message": "Sorry, that page does not exist"}]}))
     with pytest.raises(TwitterRejectedError, match=f"Media {ID} has expired or is unknown to X") as err:
-        TwitterHook().get_upload_status(ID)
+        v1.media.status(ID)
     assert "Sorry, that page does not exist" in str(err.value)
     assert len(fake_x.requests) == 1  # a 4xx is not retried
 
 
-def test_v1_error_text_is_in_the_message(v1_conn: dict[str, Any], fake_x: FakeX) -> None:
+def test_v1_error_text_is_in_the_message(v1: XClient, fake_x: FakeX) -> None:
     """v1.1 refusals shaped {"request", "error"} (toofusan/Twity#14) keep X's words in the error."""
     fake_x.on("POST", V1, (400, {"request": V1, "error": "media type unrecognized."}))
     with pytest.raises(TwitterRejectedError) as err:
-        TwitterHook().initialize_upload(total_bytes=10, media_type="image/png", media_category="tweet_image")
+        v1.media.initialize(total_bytes=10, media_type="image/png", media_category="tweet_image")
     assert err.value.endpoint == f"POST {V1} (INIT)"
     assert err.value.detail == "media type unrecognized."
     assert "media type unrecognized" in str(err.value)
 
 
-def test_v1_transient_failure_retried_and_signed_anew(
-    v1_conn: dict[str, Any], fake_x: FakeX, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    monkeypatch.setattr("time.sleep", lambda _: None)
+def test_v1_refusal_with_xs_own_detail_is_kept_as_it_is(v1: XClient, fake_x: FakeX) -> None:
+    fake_x.on("POST", V1, (400, {"detail": "X's own detail", "error": "the other text"}))
+    with pytest.raises(TwitterRejectedError) as err:
+        v1.media.finalize(ID)
+    assert err.value.detail == "X's own detail"
+
+
+def test_v1_transient_failure_retried_and_signed_anew(v1: XClient, fake_x: FakeX) -> None:
     fake_x.on("POST", V1, (503, {"errors": [{"code": 131, "message": "Internal error"}]}), (200, FINALIZE_IMAGE))
-    assert TwitterHook().finalize_upload(ID)["id"] == ID
+    assert v1.media.finalize(ID)["id"] == ID
     nonces = {oauth_params(r)["oauth_nonce"] for r in fake_x.requests}
     assert len(fake_x.requests) == 2 and len(nonces) == 2
 
 
-def test_host_set_serves_v1_too(v1_conn: dict[str, Any], monkeypatch: pytest.MonkeyPatch, fake_x: FakeX) -> None:
-    """The emulator (or a proxy) answers every path on one host: v1.1 then goes there, not to upload.twitter.com."""
-    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**v1_conn, "host": "http://127.0.0.1:8123"}))
-    fake_x.on("POST", V1, (200, FINALIZE_IMAGE))
-    TwitterHook().finalize_upload(ID)
-    assert fake_x.requests[0].url == f"http://127.0.0.1:8123{V1}"
+def test_unexpected_v1_answer_is_an_error(v1: XClient, fake_x: FakeX) -> None:
+    fake_x.on("POST", V1, (200, {"what": "ever"}), (200, {"media_id": True}))
+    for _ in range(2):
+        with pytest.raises(TwitterApiError, match="no 'media_id_string' in X's answer"):
+            v1.media.finalize(ID)
 
 
-@pytest.mark.parametrize(
-    ("name", "host", "expected"),
-    [
-        ("v2", None, "https://api.x.com"),
-        ("v1.1", None, "https://upload.twitter.com"),
-        ("v1.1", "  ", "https://upload.twitter.com"),
-        ("v1.1", "http://127.0.0.1:8080", "http://127.0.0.1:8080"),
-        ("v2", "proxy.example", "https://proxy.example"),
-    ],
-)
-def test_upload_host(name: str, host: str | None, expected: str) -> None:
-    assert upload_base_url(name, host) == expected
+def test_v1_integer_id_alone_is_read_as_a_string(v1: XClient, fake_x: FakeX) -> None:
+    fake_x.on("POST", V1, (200, {"media_id": int(ID)}))
+    assert v1.media.finalize(ID) == {"id": ID}
 
 
-@pytest.mark.parametrize(
-    ("extra", "fragment"),
-    [
-        ({"upload_api": "v1"}, "The connection's extra 'upload_api' is 'v1'; use 'v2'"),
-        ({"upload_api": 1.1}, "The connection's extra 'upload_api' is 1.1; use 'v2'"),
-        ({"upload_api": "v1.1", "auth_type": "oauth2"}, "X's v1.1 upload takes no OAuth 2.0 user token"),
-    ],
-)
-def test_setting_refused(extra: dict[str, Any], fragment: str) -> None:
-    with pytest.raises(TwitterInputError, match=re.escape(fragment)):
-        upload_api_name(extra)
-
-
-def test_default_is_v2() -> None:
-    assert upload_api_name({}) == upload_api_name({"upload_api": None}) == "v2"
-    assert upload_api_name({"upload_api": "v1.1", "auth_type": "oauth1"}) == "v1.1"
-
-
-async def test_async_status_over_v1(v1_conn: dict[str, Any], monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_async_status_over_v1(monkeypatch: pytest.MonkeyPatch) -> None:
     """The triggerer's path: the same GET, host and reading as the worker's."""
-    hook_module._ASYNC_SETTINGS.clear()
-    seen: list[httpx.Request] = []
     answer = {"media_id": int(ID), "media_id_string": ID, "processing_info": {"state": "succeeded"}, "video": {}}
-
-    def handler(request: httpx.Request) -> httpx.Response:
-        seen.append(request)
-        return httpx.Response(200, json=answer)
-
-    client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-
-    async def shared(url: httpx.URL) -> httpx.AsyncClient:
-        return client
-
-    monkeypatch.setattr(session_module, "async_pool", shared)
-    try:
-        data = await TwitterHook().aget_upload_status(ID)
-    finally:
-        hook_module._ASYNC_SETTINGS.clear()
+    seen = answer_async(monkeypatch, httpx.Response(200, json=answer))
+    data = await x_client(V1UploadApi(UPLOAD_HOST)).media.astatus(ID)
     (request,) = seen
     assert (request.method, request.url.host, request.url.path) == ("GET", "upload.twitter.com", V1)
     assert dict(request.url.params) == {"command": "STATUS", "media_id": ID}
@@ -261,25 +207,37 @@ async def test_async_status_over_v1(v1_conn: dict[str, Any], monkeypatch: pytest
     assert data == {"id": ID, "processing_info": {"state": "succeeded"}, "video": {}}
 
 
-async def test_async_refuses_oauth2_with_v1_before_any_request(
-    v1_conn: dict[str, Any], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    hook_module._ASYNC_SETTINGS.clear()
-    extra = {"auth_type": "oauth2", "client_id": "cid", "refresh_token": "seed-token", "upload_api": "v1.1"}
-    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({"conn_type": "twitter", "extra": extra}))
-
-    async def no_client(url: httpx.URL) -> httpx.AsyncClient:
-        raise AssertionError("no request may be sent")
-
-    monkeypatch.setattr(session_module, "async_pool", no_client)
-    try:
-        with pytest.raises(TwitterInputError, match=r"takes no OAuth 2\.0 user token"):
-            await TwitterHook().aget_upload_status(ID)
-    finally:
-        hook_module._ASYNC_SETTINGS.clear()
+@pytest.mark.parametrize(
+    ("host", "extra", "api", "base_url"),
+    [
+        (None, {}, UploadApi, "https://api.x.com"),
+        (None, {"upload_api": "v1.1"}, V1UploadApi, UPLOAD_HOST),
+        ("http://127.0.0.1:8123", {"upload_api": "v1.1"}, V1UploadApi, "http://127.0.0.1:8123"),
+        (None, ["not", "an", "object"], UploadApi, "https://api.x.com"),  # refused by the credentials' check
+    ],
+)
+def test_upload_api_for_a_connection(host: str | None, extra: Any, api: type[UploadApi], base_url: str) -> None:
+    chosen = upload_api_for(host, None, extra)
+    assert (type(chosen), chosen.base_url) == (api, base_url)
 
 
-def test_unexpected_v1_answer_is_an_error(v1_conn: dict[str, Any], fake_x: FakeX) -> None:
-    fake_x.on("POST", V1, (200, {"what": "ever"}))
-    with pytest.raises(TwitterApiError, match="no 'media_id_string' in X's answer"):
-        TwitterHook().finalize_upload(ID)
+def test_upload_api_for_refuses_what_x_could_not_serve() -> None:
+    with pytest.raises(TwitterInputError, match=r"takes no OAuth 2\.0 user token"):
+        upload_api_for(None, None, {"upload_api": "v1.1", "auth_type": "oauth2"})
+
+
+def test_a_command_names_itself_in_errors() -> None:
+    v2, v1 = UploadApi("https://api.x.com"), V1UploadApi(UPLOAD_HOST)
+    assert [c.endpoint for c in (v2.initialize(1, "image/png", "tweet_image"), v2.finalize("7"), v2.status("7"))] == [
+        "POST /2/media/upload/initialize",
+        "POST /2/media/upload/7/finalize",
+        "GET /2/media/upload",
+    ]
+    assert [c.endpoint for c in (v1.append("7", 0, b"c"), v1.status("7"))] == [
+        f"POST {V1} (APPEND)",
+        f"GET {V1} (STATUS)",
+    ]
+    assert v1.status("7").params == {"command": "STATUS", "media_id": "7"} and v1.finalize("7").params == {}
+    assert v2.initialize(1, "image/png", "tweet_image").kwargs == {
+        "json": {"total_bytes": 1, "media_type": "image/png", "media_category": "tweet_image"}
+    }

@@ -179,6 +179,24 @@ def test_a_held_lease_is_waited_for_then_taken_over_once_abandoned(emulator: Emu
     assert waiting._claim() == rotation.LEASE + 1
 
 
+@pytest.mark.parametrize("raw", [None, "", "{not json", '{"unknown": 1}', '["a", "list"]'])
+def test_a_stored_value_that_is_no_state_is_none(raw: str | None) -> None:
+    """The seed is then used, as when nothing was stored."""
+    assert TokenState.parse(raw) is None
+
+
+@pytest.mark.parametrize(
+    ("lifetime", "valid_for", "fresh"),
+    [(7200, 301, True), (7200, 299, False), (60, 31, True), (60, 29, False), (7200, 7000, True)],
+)
+def test_a_token_is_refreshed_early_by_five_minutes_or_half_its_life_if_shorter(
+    lifetime: float, valid_for: float, fresh: bool
+) -> None:
+    state = TokenState("seed-id", "refresh", access_token="access", expires_at=1000 + valid_for, lifetime=lifetime)
+    assert state.fresh(1000) is fresh and state.valid_for(1000) == valid_for
+    assert TokenState("seed-id", "refresh").valid_for(1000) == 0.0  # no access token yet
+
+
 def rotation_fault(kind: str, **fields: Any) -> tuple[Any, ...]:
     from airflow_provider.emulator.faults import parse_plan
 
