@@ -1,3 +1,6 @@
+"""Post text as X counts it: twitter-text's own conformance cases for weighted length, URLs and cashtags, and the
+refusals of text X would refuse, each naming the count, the limit and the fix."""
+
 from __future__ import annotations
 
 import json
