@@ -1,15 +1,18 @@
+"""A file checked against X's rules before any request: its type from its content, its category and size, a video's
+duration from its header; and a subtitle track's file. The rules themselves are in tests/unit/rules."""
+
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
+from typing import Any
 
 import pytest
 
-from airflow_provider.client.uploads import iter_chunks
 from airflow_provider.exceptions import TwitterInputError
-from airflow_provider.files.content import sniff_content
-from airflow_provider.files.media_file import inspect_media_file
-from airflow_provider.rules.media import IMAGE_TYPES, VIDEO_TYPES, MiB, check_segments
+from airflow_provider.files.media_file import MediaFile, inspect_media_file, inspect_subtitles_file
+from airflow_provider.rules.media import MiB
 from tests.unit.mp4 import mp4
 
 SAMPLES = Path(__file__).resolve().parents[3] / "dags" / "media"
@@ -24,21 +27,6 @@ def write(tmp_path: Path, name: str, data: bytes) -> str:
     return str(path)
 
 
-@pytest.mark.parametrize(
-    ("head", "expected"),
-    [
-        (b"\xff\xd8\xff\xe0", "image/jpeg"),
-        (PNG, "image/png"),
-        (GIF, "image/gif"),
-        (b"RIFF\0\0\0\0WEBPVP8 ", "image/webp"),
-        (MP4, "video/mp4"),
-        (b"\0\0\0\x14ftypqt  ", "video/quicktime"),
-    ],
-)
-def test_sniff(head: bytes, expected: str) -> None:
-    assert sniff_content(head) == expected
-
-
 def test_samples_are_real_media() -> None:
     video = inspect_media_file(str(SAMPLES / "sample.mp4"))
     image = inspect_media_file(str(SAMPLES / "sample.png"))
@@ -51,26 +39,6 @@ def test_content_decides_not_the_name(tmp_path: Path) -> None:
     photo = inspect_media_file(write(tmp_path, "photo.mp4", PNG))
     assert (photo.media_type, photo.media_category) == ("image/png", "tweet_image")
     assert inspect_media_file(write(tmp_path, "clip", MP4)).media_type == "video/mp4"
-
-
-@pytest.mark.parametrize(
-    ("head", "expected"),
-    [
-        (b"plain notes\n", "text"),
-        ("caf\u00e9".encode() + b"\xc3", "text"),  # a character cut at the end of the head
-        (b"\0\0\0\x18ftypheic", "a HEIC image (image/heic)"),
-        (b"\0\0\0\x18ftypavif", "an AVIF image (image/avif)"),
-        (b"RIFF\0\0\0\0AVI LIST", "an AVI video (video/x-msvideo)"),
-        (b"\x1a\x45\xdf\xa3\x9f", "a WebM or Matroska video (video/webm)"),
-        (b"II*\x00\x08", "a TIFF image (image/tiff)"),
-        ((b"\x47" + b"\0" * 187) * 2, "an MPEG transport stream (video/mp2t)"),
-        (b"BMW makes cars", "text"),  # 'BM' alone is not a bitmap
-        (b"\x00\x01\x02\x03", None),
-    ],
-)
-def test_sniff_names_what_x_does_not_take(head: bytes, expected: str | None) -> None:
-    assert sniff_content(head) == expected
-    assert expected not in IMAGE_TYPES | VIDEO_TYPES
 
 
 def test_gif_category(tmp_path: Path) -> None:
@@ -109,22 +77,6 @@ def test_limits_are_inclusive(tmp_path: Path) -> None:
     assert inspect_media_file(big_file(tmp_path, "max.png", PNG, 5 * MiB)).size == 5 * MiB
 
 
-@pytest.mark.parametrize(
-    ("chunk_size", "message"), [(0, "from 1 to 5242880"), (5 * MiB + 1, "from 1 to 5242880"), (1000, "at least 1049")]
-)
-def test_chunk_size_rules(tmp_path: Path, chunk_size: int, message: str) -> None:
-    media = inspect_media_file(big_file(tmp_path, "v.mp4", MP4, MiB))
-    with pytest.raises(TwitterInputError, match=message):
-        check_segments(media.path, media.size, chunk_size)
-    check_segments(media.path, media.size, 1049)  # ceil(1 MiB / 1000): exactly 1,000 segments
-
-
-def test_iter_chunks_streams(tmp_path: Path) -> None:
-    path = write(tmp_path, "d", b"abcdefghij")
-    with open(path, "rb") as f:
-        assert list(iter_chunks(f, 4)) == [(0, b"abcd"), (1, b"efgh"), (2, b"ij")]
-
-
 @pytest.mark.parametrize("seconds", [0.5, 140.0])
 def test_video_duration_limits_are_inclusive(tmp_path: Path, seconds: float) -> None:
     assert inspect_media_file(write(tmp_path, "v.mp4", mp4(seconds))).duration == seconds
@@ -155,3 +107,53 @@ def test_video_without_readable_duration_is_left_to_x(tmp_path: Path) -> None:
 
 def test_duration_is_not_read_from_images(tmp_path: Path) -> None:
     assert inspect_media_file(write(tmp_path, "a.png", PNG + mp4(1000.0))).duration is None
+
+
+def test_a_media_file_opens_for_reads_of_its_chunk_size(tmp_path: Path) -> None:
+    path = write(tmp_path, "a.png", PNG)
+    media = MediaFile(path=path, size=len(PNG), media_type="image/png", media_category="tweet_image")
+    with media.open(chunk_size=16) as f:
+        assert f.read(16) == PNG[:16]
+    with inspect_media_file(path).open(chunk_size=16) as f:  # inspected: read from the source it was checked from
+        assert f.read() == PNG
+
+
+@pytest.mark.parametrize(
+    ("content", "media_type"),
+    [
+        (b"1\n00:00:00,500 --> 00:00:02,000\nHello\n", "text/srt"),
+        (b"WEBVTT\n\n00:00.500 --> 00:02.000\nHello\n", "text/vtt"),
+    ],
+)
+def test_a_subtitles_file_is_typed_by_its_content(tmp_path: Path, content: bytes, media_type: str) -> None:
+    media = inspect_subtitles_file(Path(write(tmp_path, "track.txt", content)))
+    assert (media.media_type, media.media_category, media.size) == (media_type, "subtitles", len(content))
+    assert media.path == str(tmp_path / "track.txt")
+
+
+@pytest.mark.parametrize(
+    ("setup", "message"),
+    [
+        (lambda d: str(d / "missing.srt"), "does not exist. Check file_path"),
+        (lambda d: str(d), "is not a regular file"),
+        (lambda d: write(d, "empty.srt", b""), "is empty; there are no subtitles to upload"),
+        (
+            lambda d: big_file(d, "huge.srt", b"1\n", 5 * MiB + 1),
+            "is 5.0 MiB; the provider takes subtitle files of at most 5",
+        ),
+        (lambda d: "  ", "file_path must be the path of a local SRT or WebVTT file"),
+        (lambda d: 42, "file_path must be the path of a local SRT or WebVTT file, got int 42"),
+    ],
+    ids=["missing", "directory", "empty", "too big", "blank", "not a path"],
+)
+def test_a_subtitles_file_that_cannot_be_one_is_refused(tmp_path: Path, setup: Any, message: str) -> None:
+    with pytest.raises(TwitterInputError, match=re.escape(message)):
+        inspect_subtitles_file(setup(tmp_path))
+
+
+def test_a_subtitles_file_with_bad_content_is_refused_naming_the_file(tmp_path: Path) -> None:
+    path = write(tmp_path, "track.vtt", b"WEBVTT\n\n00:00,500 --> 00:02,000\nHello\n")
+    with pytest.raises(
+        TwitterInputError, match=rf"Subtitles file {re.escape(repr(path))} is not valid WebVTT at line 3"
+    ):
+        inspect_subtitles_file(path)

@@ -1,3 +1,5 @@
+"""A video's duration from its MP4 / QuickTime header, found by seeking from box to box, never reading the media."""
+
 from __future__ import annotations
 
 import os

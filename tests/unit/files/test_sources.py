@@ -1,7 +1,8 @@
-"""Media from object storage: checked from its head, info and header, and uploaded in ranged reads of one chunk each,
-through Airflow's object storage layer (``file://``, fsspec's memory filesystem, and a store that records its reads).
+"""Where a media file's bytes come from: a local path, or an object in storage checked from its head, info and header
+and uploaded in ranged reads of one chunk each, through Airflow's object storage layer (``file://``, fsspec's memory
+filesystem, and a store that records its reads).
 
-Refused inputs (missing object, directory, empty object, unknown scheme) are in test_bad_inputs.py with the others.
+Each refused input also has its row in test_bad_inputs.py (docs/errors.md), through the operator.
 """
 
 from __future__ import annotations
@@ -14,14 +15,14 @@ import fsspec
 import pytest
 from airflow.providers.common.compat.sdk import ObjectStoragePath
 
+from airflow_provider.client.api import XClient
 from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.files.media_file import inspect_media_file
-from airflow_provider.hooks.twitter import TwitterHook
+from airflow_provider.files.sources import LocalFile, StoredObject, media_source
 from airflow_provider.rules.media import MiB
-from tests.unit.fake_x import FakeX
-from tests.unit.hooks.test_twitter import segment_of
+from tests.unit.fake_x import FakeX, segment_of, x_client
 from tests.unit.mp4 import FTYP_BOX, box, mp4, mvhd
-from tests.unit.object_storage import VirtualStore, attach_memory, attach_virtual_store
+from tests.unit.object_storage import VirtualFile, VirtualStore, attach_memory, attach_virtual_store
 
 # universal_pathlib serves the recording store with its generic path class, and says so.
 pytestmark = pytest.mark.filterwarnings("ignore:UPath 'virtual' filesystem not explicitly implemented")
@@ -43,8 +44,8 @@ def store() -> tuple[VirtualStore, str]:
 
 
 @pytest.fixture
-def hook(twitter_conn: dict[str, object]) -> TwitterHook:
-    return TwitterHook(backoff_initial=0, backoff_max=0)
+def x(fake_x: FakeX) -> XClient:
+    return x_client()
 
 
 def long_video(size: int, seconds: float) -> dict[int, bytes]:
@@ -110,7 +111,7 @@ def uploaded(fake_x: FakeX) -> dict[int, bytes]:
 
 @pytest.mark.parametrize("parallel", [1, 3])
 def test_upload_reads_each_chunk_once_in_a_ranged_read_of_that_chunk(
-    hook: TwitterHook, fake_x: FakeX, store: tuple[VirtualStore, str], parallel: int
+    x: XClient, fake_x: FakeX, store: tuple[VirtualStore, str], parallel: int
 ) -> None:
     """No read-ahead and no whole download: every fetch during the upload is one chunk, each fetched once."""
     fs, conn_id = store
@@ -120,7 +121,7 @@ def test_upload_reads_each_chunk_once_in_a_ranged_read_of_that_chunk(
     fs.fetches.clear()
     script_upload(fake_x)
 
-    hook.upload_media(media, chunk_size=chunk, parallel_segments=parallel)
+    x.upload(media, chunk_size=chunk, parallel_segments=parallel)
 
     assert fs.fetches == [(i * chunk, (i + 1) * chunk) for i in range(10)]  # the last one ends at the object's end
     segments = uploaded(fake_x)
@@ -129,7 +130,7 @@ def test_upload_reads_each_chunk_once_in_a_ranged_read_of_that_chunk(
 
 @pytest.mark.parametrize("parallel", [1, 3])
 def test_a_retried_append_sends_the_same_segment_again_without_reading_it_again(
-    hook: TwitterHook, fake_x: FakeX, store: tuple[VirtualStore, str], parallel: int
+    x: XClient, fake_x: FakeX, store: tuple[VirtualStore, str], parallel: int
 ) -> None:
     fs, conn_id = store
     size, chunk = 5 * MiB, MiB
@@ -139,7 +140,7 @@ def test_a_retried_append_sends_the_same_segment_again_without_reading_it_again(
     fs.fetches.clear()
     script_upload(fake_x, (200, {}), (503, {"title": "Service Unavailable"}), (200, {}))
 
-    hook.upload_media(media, chunk_size=chunk, parallel_segments=parallel)
+    x.upload(media, chunk_size=chunk, parallel_segments=parallel)
 
     sent = [segment_of(r) for r in fake_x.sent("POST", "/2/media/upload/77/append")]
     assert len(sent) == 6  # 5 segments, one of them twice
@@ -149,14 +150,98 @@ def test_a_retried_append_sends_the_same_segment_again_without_reading_it_again(
     assert len(fs.fetches) == 5  # the retry resent the segment held in memory: storage was read once
 
 
-def test_upload_from_the_memory_filesystem(hook: TwitterHook, fake_x: FakeX, memory: fsspec.AbstractFileSystem) -> None:
+def test_upload_from_the_memory_filesystem(x: XClient, fake_x: FakeX, memory: fsspec.AbstractFileSystem) -> None:
     """Through fsspec's own memory filesystem (not a buffered file): the object reaches X whole."""
     memory.pipe_file("/media/photo.png", PNG)
     script_upload(fake_x)
     fake_x.on("POST", "/2/media/metadata", (200, {"data": {}}))
     media = inspect_media_file(ObjectStoragePath("memory://media/photo.png"))
 
-    hook.upload_media(media, chunk_size=4096, parallel_segments=2, alt_text="Colour bars")
+    x.upload(media, chunk_size=4096, parallel_segments=2, alt_text="Colour bars")
 
     segments = uploaded(fake_x)
     assert b"".join(segments[i] for i in sorted(segments)) == PNG
+
+
+def test_a_local_path_a_path_object_and_a_url_each_name_their_source(tmp_path: Path) -> None:
+    (path := tmp_path / "a.png").write_bytes(PNG)
+    assert isinstance(media_source(str(path)), LocalFile) and isinstance(media_source(path), LocalFile)
+    assert media_source(path).name == str(path) and str(media_source(str(path))) == str(path)
+    stored = media_source(path.as_uri())
+    assert isinstance(stored, StoredObject) and (stored.name, stored.scheme) == (path.as_uri(), "file")
+    assert stored.checked_size() == len(PNG) == media_source(path).checked_size()
+
+
+@pytest.mark.parametrize("bad", [None, "", "   ", 42, b"/tmp/a.png"])
+def test_a_file_path_that_names_no_file_is_refused(bad: object) -> None:
+    with pytest.raises(TwitterInputError, match="file_path must be the path of a local image or video file"):
+        media_source(bad)
+
+
+def test_a_scheme_no_installed_provider_registers_names_what_to_install() -> None:
+    with pytest.raises(TwitterInputError) as err:
+        media_source("gs://bucket/clip.mp4")
+    assert "is on gs://, but no installed provider registers it" in str(err.value)
+    assert "Install apache-airflow-providers-google where the task runs" in str(err.value)
+
+
+@pytest.mark.parametrize(
+    ("key", "message"),
+    [
+        ("media/missing.mp4", "does not exist: no such object"),
+        ("media", "is a directory, or a prefix with objects under it"),
+        ("media/empty.mp4", "is empty; there is nothing to upload"),
+    ],
+)
+def test_an_object_that_is_no_media_file_is_refused_from_its_info(
+    store: tuple[VirtualStore, str], key: str, message: str
+) -> None:
+    fs, conn_id = store
+    fs.put_object("media/clip.mp4", 10, {})
+    fs.put_object("media/empty.mp4", 0, {})
+    with pytest.raises(TwitterInputError, match=message):
+        media_source(f"virtual://{conn_id}@{key}").checked_size()
+    assert fs.fetches == []
+
+
+def failing_reads(store: tuple[VirtualStore, str], monkeypatch: pytest.MonkeyPatch, failure: OSError) -> str:
+    """The URL of an object whose every read fails with ``failure``."""
+    fs, conn_id = store
+    fs.put_object("media/clip.mp4", 1000, {0: PNG[:100]})
+
+    def fail(self: VirtualFile, start: int, end: int) -> bytes:
+        raise failure
+
+    monkeypatch.setattr(VirtualFile, "_fetch_range", fail)
+    return f"virtual://{conn_id}@media/clip.mp4"
+
+
+def test_a_read_denied_fails_at_once_naming_the_file(
+    store: tuple[VirtualStore, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Running the task again cannot cure it: a TwitterInputError, which Airflow does not retry."""
+    url = failing_reads(store, monkeypatch, PermissionError(13, "Access Denied"))
+    with pytest.raises(TwitterInputError) as err, media_source(url).open() as f:
+        f.read(10)
+    assert str(err.value) == f"Media file {url!r} cannot be read: Access Denied."
+
+
+def test_a_read_that_timed_out_is_left_to_the_tasks_retries(
+    store: tuple[VirtualStore, str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = failing_reads(store, monkeypatch, TimeoutError("storage endpoint timed out"))
+    with pytest.raises(TimeoutError), media_source(url).open() as f:
+        f.read(10)
+
+
+@pytest.mark.parametrize(
+    ("make", "message"),
+    [
+        (lambda d: d / "missing.png", "does not exist. Check file_path"),
+        (lambda d: d, "is a directory; file_path must name a file"),
+        (lambda d: Path("/dev/null"), "is not a regular file; X needs a file of known size"),
+    ],
+)
+def test_a_local_path_that_is_no_media_file_is_refused(tmp_path: Path, make: object, message: str) -> None:
+    with pytest.raises(TwitterInputError, match=message):
+        LocalFile(str(make(tmp_path))).checked_size()  # type: ignore[operator]
