@@ -1,160 +1,180 @@
-"""The hook's async path (the triggerer's): X faked at the transport level under the event loop's shared client."""
+"""A ``twitter`` connection read into the client's settings: in a worker as it is, in the triggerer with Airflow's
+async-safe helpers and a per-process cache, so that thousands of waits on one connection read it once a minute."""
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
+import logging
+import re
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
 import pytest
-from airflow.providers.common.compat.sdk import redact
+from airflow.providers.common.compat.sdk import Connection, redact
 
-import airflow_provider.client.session as session_module
-import airflow_provider.hooks.connection as hook_module
-from airflow_provider.client.transport import async_pool
-from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
+import airflow_provider.hooks.connection as connection_module
+from airflow_provider.client.credentials import OAuth1Credentials, OAuth2Credentials
+from airflow_provider.client.retry import RetryPolicy
+from airflow_provider.client.upload_api import UploadApi, V1UploadApi
+from airflow_provider.exceptions import TwitterInputError
+from airflow_provider.hooks.connection import ASYNC_SETTINGS_TTL, ClientSettings, aread_settings
 from airflow_provider.hooks.twitter import TwitterHook
-
-Answer = httpx.Response | Exception
+from airflow_provider.hooks.variable_store import VariableStore
+from tests.unit.fake_x import answer_async
 
 
 @pytest.fixture(autouse=True)
-def _fresh_settings() -> Iterator[None]:
-    hook_module._ASYNC_SETTINGS.clear()
+def _fresh_cache() -> Iterator[None]:
+    connection_module._ASYNC_SETTINGS.clear()
     yield
-    hook_module._ASYNC_SETTINGS.clear()
+    connection_module._ASYNC_SETTINGS.clear()
 
 
-@pytest.fixture
-def x_answers(monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, object]) -> Callable[..., list[httpx.Request]]:
-    """Answer the hook's async requests from a list, in turn (the last repeats), and record them."""
-
-    def install(*answers: Answer) -> list[httpx.Request]:
-        seen: list[httpx.Request] = []
-        queue = list(answers)
-
-        def handler(request: httpx.Request) -> httpx.Response:
-            seen.append(request)
-            answer = queue.pop(0) if len(queue) > 1 else queue[0]
-            if isinstance(answer, Exception):
-                raise answer
-            return answer
-
-        client = httpx.AsyncClient(transport=httpx.MockTransport(handler))
-
-        async def shared(url: httpx.URL) -> httpx.AsyncClient:
-            return client
-
-        monkeypatch.setattr(session_module, "async_pool", shared)
-        return seen
-
-    return install
-
-
-def ok(data: dict[str, Any]) -> httpx.Response:
-    return httpx.Response(200, json={"data": data})
-
-
-FAST: dict[str, Any] = {"backoff_initial": 0.01, "backoff_max": 0.01}
-
-
-async def test_status_is_signed_and_read(x_answers: Callable[..., list[httpx.Request]]) -> None:
-    seen = x_answers(ok({"id": "1234", "processing_info": {"state": "pending", "check_after_secs": 2}}))
-    data = await TwitterHook().aget_upload_status("1234")
-    assert data["processing_info"]["state"] == "pending"
-    (request,) = seen
-    assert (request.url.path, dict(request.url.params)) == (
-        "/2/media/upload",
-        {"command": "STATUS", "media_id": "1234"},
+def connection(**fields: Any) -> Connection:
+    extra = fields.pop("extra", {"access_token": "1-token", "access_token_secret": "settings-token-secret"})
+    return Connection(
+        conn_id="x_news",
+        conn_type="twitter",
+        **{"login": "key", "password": "settings-key-secret", **fields},
+        extra=json.dumps(extra),
     )
-    assert 'oauth_token="unit-access-token"' in request.headers["Authorization"]
-    assert request.headers["User-Agent"] == "airflow-provider-twitter"
 
 
-async def test_transient_failures_retried_each_signed_anew(x_answers: Callable[..., list[httpx.Request]]) -> None:
-    seen = x_answers(httpx.ConnectError("refused"), httpx.Response(503, json={"title": "Unavailable"}), ok({"id": "1"}))
-    assert await TwitterHook(**FAST).aget_upload_status("1") == {"id": "1"}
-    nonces = {r.headers["Authorization"].split("oauth_nonce=")[1].split(",")[0] for r in seen}
-    assert len(seen) == 3 and len(nonces) == 3
+class TestRead:
+    def test_credentials_hosts_and_extra(self) -> None:
+        conn = connection(
+            host="http://127.0.0.1:8123",
+            extra={"access_token": "1-token", "access_token_secret": "s-secret", "upload_api": "v1.1"},
+        )
+        settings = ClientSettings.read(conn, conn.extra_dejson)
+        assert settings.credentials == OAuth1Credentials("key", "settings-key-secret", "1-token", "s-secret")
+        assert (settings.base_url, settings.upload_api) == (
+            "http://127.0.0.1:8123",
+            V1UploadApi("http://127.0.0.1:8123"),
+        )
+        assert settings.extra == conn.extra_dejson
 
+    def test_secrets_are_masked_as_read_without_surrounding_whitespace(self) -> None:
+        """Airflow knows the raw values; what is signed with is the stripped one, so that one is registered."""
+        extra = {"access_token": " 1-mask-access-token\n", "access_token_secret": "\tmask-token-secret "}
+        conn = connection(password="mask-key-secret\n", extra=extra)
+        settings = ClientSettings.read(conn, conn.extra_dejson)
+        assert settings.credentials.secrets == ("mask-key-secret", "1-mask-access-token", "mask-token-secret")
+        assert [redact(secret) for secret in settings.credentials.secrets] == ["***"] * 3
+        assert redact("key") == "key"  # the consumer key is public: every request carries it
 
-async def test_gives_up_after_max_attempts(x_answers: Callable[..., list[httpx.Request]]) -> None:
-    seen = x_answers(httpx.Response(503, json={"title": "Unavailable"}))
-    with pytest.raises(TwitterApiError, match="HTTP 503") as err:
-        await TwitterHook(max_attempts=3, **FAST).aget_upload_status("1")
-    assert len(seen) == 3 and err.value.attempts == 3
+    def test_oauth2_keeps_its_tokens_in_airflow_variables(self) -> None:
+        conn = connection(extra={"auth_type": "oauth2", "client_id": "cid", "refresh_token": "settings-seed-token"})
+        credentials = ClientSettings.read(conn, conn.extra_dejson).credentials
+        assert isinstance(credentials, OAuth2Credentials) and isinstance(credentials.store, VariableStore)
+        assert redact("settings-seed-token") == "***"
 
+    def test_errors_name_the_connection_or_the_label(self) -> None:
+        conn = connection(password=None)
+        with pytest.raises(TwitterInputError, match=r"^Connection 'x_news' is missing API Key Secret"):
+            ClientSettings.read(conn, conn.extra_dejson)
+        with pytest.raises(TwitterInputError, match=r"^The connection is missing API Key Secret"):
+            ClientSettings.read(conn, conn.extra_dejson, conn_label="The connection")
 
-async def test_unknown_media_is_mapped_as_in_the_sync_path(x_answers: Callable[..., list[httpx.Request]]) -> None:
-    """The same 400 means the same thing on both paths: media X does not know, not retried."""
-    seen = x_answers(httpx.Response(400, json={"errors": [{"message": "BadRequest: Not found"}]}))
-    with pytest.raises(TwitterRejectedError, match="Media 1234 has expired or is unknown to X"):
-        await TwitterHook().aget_upload_status("1234")
-    assert len(seen) == 1
-
-
-async def test_rate_limit_is_left_to_the_caller_beyond_max_wait(x_answers: Callable[..., list[httpx.Request]]) -> None:
-    reset = 4_000_000_000
-    seen = x_answers(
-        httpx.Response(429, json={"title": "Too Many Requests"}, headers={"x-rate-limit-reset": str(reset)})
+    @pytest.mark.parametrize(
+        ("conn", "message"),
+        [
+            (
+                connection(host="ftp://x.example"),
+                "The connection's host (API base URL) 'ftp://x.example' is not usable",
+            ),
+            (
+                connection(extra={"access_token": "t", "access_token_secret": "s", "upload_api": "v3"}),
+                "'upload_api' is 'v3'",
+            ),
+        ],
     )
-    with pytest.raises(TwitterApiError) as err:
-        await TwitterHook(max_rate_limit_wait=0).aget_upload_status("1")
-    assert err.value.is_rate_limit and err.value.rate_limit_reset == reset and len(seen) == 1
+    def test_settings_no_request_could_use_are_refused(self, conn: Connection, message: str) -> None:
+        with pytest.raises(TwitterInputError, match=re.escape(message)):
+            ClientSettings.read(conn, conn.extra_dejson)
+
+    @pytest.mark.parametrize(
+        ("code", "extra", "expected"), [(None, {}, 60.0), (None, {"timeout": 30}, 30.0), (7, {"timeout": 30}, 7.0)]
+    )
+    def test_the_client_takes_the_codes_timeout_before_the_extras(
+        self, code: float | None, extra: dict[str, Any], expected: float
+    ) -> None:
+        settings = ClientSettings(
+            OAuth1Credentials("k", "s", "t", "ts"), "https://api.x.com", UploadApi("https://api.x.com"), extra
+        )
+        retry, log = RetryPolicy(max_attempts=2), logging.getLogger("a.task")
+        client = settings.client(timeout=code, retry=retry, log=log)
+        assert (client.session.timeout, client.session.retry, client.log) == (expected, retry, log)
 
 
-async def test_connection_read_once_per_process(
-    x_answers: Callable[..., list[httpx.Request]], monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """Thousands of triggers on one connection read it once (per minute), not once each."""
-    reads = []
-    real = hook_module.get_async_connection
+class TestAsyncRead:
+    async def test_read_once_per_process_per_minute(
+        self, twitter_conn: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        """Thousands of triggers on one connection read it once (per minute), not once each."""
+        reads: list[str] = []
+        real = connection_module.get_async_connection
+        now = [1000.0]
 
-    async def counting(conn_id: str) -> Any:
-        reads.append(conn_id)
-        return await real(conn_id)
+        async def counting(conn_id: str) -> Any:
+            reads.append(conn_id)
+            return await real(conn_id)
 
-    monkeypatch.setattr(hook_module, "get_async_connection", counting)
-    x_answers(ok({"id": "1"}))
-    for _ in range(5):
+        monkeypatch.setattr(connection_module, "get_async_connection", counting)
+        monkeypatch.setattr(connection_module.time, "time", lambda: now[0])
+        first = await aread_settings("twitter_default")
+        for _ in range(5):
+            assert await aread_settings("twitter_default") is first
+        now[0] += ASYNC_SETTINGS_TTL - 0.1
+        assert await aread_settings("twitter_default") is first
+        assert reads == ["twitter_default"]
+        now[0] += 0.2  # a changed connection is seen a minute later at most
+        assert await aread_settings("twitter_default") is not first
+        assert reads == ["twitter_default"] * 2
+
+    async def test_each_connection_is_read_for_itself(
+        self, twitter_conn: dict[str, Any], monkeypatch: pytest.MonkeyPatch
+    ) -> None:
+        monkeypatch.setenv("AIRFLOW_CONN_X_OTHER", json.dumps({**twitter_conn, "host": "http://127.0.0.1:8123"}))
+        assert (await aread_settings("twitter_default")).base_url == "https://api.x.com"
+        assert (await aread_settings("x_other")).base_url == "http://127.0.0.1:8123"
+
+    async def test_credentials_are_stripped_and_masked(
+        self, monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, Any]
+    ) -> None:
+        extra = {"access_token": " 1-trigger-access-token\n", "access_token_secret": "trigger-token-secret "}
+        monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**twitter_conn, "extra": extra}))
+        seen = answer_async(monkeypatch, httpx.Response(200, json={"data": {"id": "1"}}))
         await TwitterHook().aget_upload_status("1")
-    assert reads == ["twitter_default"]
+        assert 'oauth_token="1-trigger-access-token"' in seen[0].headers["Authorization"]
+        assert redact("1-trigger-access-token") == redact("trigger-token-secret") == "***"
 
+    async def test_a_malformed_credential_is_refused_naming_the_field_before_any_request(
+        self, monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, Any]
+    ) -> None:
+        monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**twitter_conn, "password": "two words"}))
+        seen = answer_async(monkeypatch, httpx.Response(200, json={"data": {"id": "1"}}))
+        with pytest.raises(TwitterInputError, match=r"API Key Secret \(password\) has whitespace") as err:
+            await TwitterHook().aget_upload_status("1")
+        assert "two words" not in str(err.value) and seen == []
 
-async def test_code_timeout_wins_over_the_connection(
-    x_answers: Callable[..., list[httpx.Request]], monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, Any]
-) -> None:
-    monkeypatch.setenv(
-        "AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**twitter_conn, "extra": {**twitter_conn["extra"], "timeout": 30}})
-    )
-    seen = x_answers(ok({"id": "1"}))
-    await TwitterHook(timeout=7).aget_upload_status("1")
-    await TwitterHook().aget_upload_status("1")
-    assert [r.extensions["timeout"]["read"] for r in seen] == [7, 30]
+    async def test_oauth2_with_v1_is_refused_before_any_request(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        extra = {"auth_type": "oauth2", "client_id": "cid", "refresh_token": "seed-token", "upload_api": "v1.1"}
+        monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({"conn_type": "twitter", "extra": extra}))
+        seen = answer_async(monkeypatch, httpx.Response(200, json={"data": {"id": "1"}}))
+        with pytest.raises(TwitterInputError, match=r"takes no OAuth 2\.0 user token"):
+            await TwitterHook().aget_upload_status("1")
+        assert seen == []
 
-
-async def test_credentials_are_stripped_and_masked(
-    x_answers: Callable[..., list[httpx.Request]], monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, Any]
-) -> None:
-    extra = {"access_token": " 1-trigger-access-token\n", "access_token_secret": "trigger-token-secret "}
-    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**twitter_conn, "extra": extra}))
-    seen = x_answers(ok({"id": "1"}))
-    await TwitterHook().aget_upload_status("1")
-    assert 'oauth_token="1-trigger-access-token"' in seen[0].headers["Authorization"]
-    assert redact("1-trigger-access-token") == redact("trigger-token-secret") == "***"
-
-
-async def test_malformed_credential_is_refused_naming_the_field(
-    x_answers: Callable[..., list[httpx.Request]], monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, Any]
-) -> None:
-    monkeypatch.setenv("AIRFLOW_CONN_TWITTER_DEFAULT", json.dumps({**twitter_conn, "password": "two words"}))
-    seen = x_answers(ok({"id": "1"}))
-    with pytest.raises(TwitterInputError, match=r"API Key Secret \(password\) has whitespace") as err:
+    async def test_the_codes_timeout_wins_over_the_connections(
+        self, monkeypatch: pytest.MonkeyPatch, twitter_conn: dict[str, Any]
+    ) -> None:
+        monkeypatch.setenv(
+            "AIRFLOW_CONN_TWITTER_DEFAULT",
+            json.dumps({**twitter_conn, "extra": {**twitter_conn["extra"], "timeout": 30}}),
+        )
+        seen = answer_async(monkeypatch, httpx.Response(200, json={"data": {"id": "1"}}))
+        await TwitterHook(timeout=7).aget_upload_status("1")
         await TwitterHook().aget_upload_status("1")
-    assert "two words" not in str(err.value) and seen == []
-
-
-async def test_one_pool_per_event_loop() -> None:
-    url = httpx.URL("https://api.x.com/2/media/upload")
-    assert await async_pool(url) is await async_pool(url)
+        assert [r.extensions["timeout"]["read"] for r in seen] == [7, 30]
