@@ -230,7 +230,7 @@ class TestCheckProcessed:
         assert fake_x.requests == []
 
     def test_an_expired_receipt_is_refused_without_a_request(self, x: XClient, fake_x: FakeX) -> None:
-        with pytest.raises(TwitterRejectedError, match="Media 11 has expired or is unknown to X"):
+        with pytest.raises(TwitterInputError, match=r"^Media 11 expired at .* \(its receipt's expires_at\)"):
             x.media.check_processed(receipt(state="succeeded", expires_at=time.time() - 1), purpose="post it")
         assert fake_x.requests == []
 
@@ -263,7 +263,7 @@ class TestCheckPostable:
         assert fake_x.requests == []
 
     def test_an_expired_image_is_refused_without_a_request(self, x: XClient, fake_x: FakeX) -> None:
-        with pytest.raises(TwitterRejectedError, match="Media 11 has expired"):
+        with pytest.raises(TwitterInputError, match=r"^Media 11 expired at .* \(its receipt's expires_at\)"):
             x.media.check_postable([receipt("11", "3", state="succeeded", expires_at=time.time() - 1)])
         assert fake_x.requests == []
 

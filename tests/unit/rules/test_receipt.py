@@ -4,6 +4,7 @@ with every field checked, brought up to date by STATUS, and judged ready or expi
 from __future__ import annotations
 
 import re
+import time
 from typing import Any
 
 import pytest
@@ -121,6 +122,18 @@ class TestState:
         receipt = MediaReceipt(ID, expires_at=2000.0)
         assert [receipt.expired(now) for now in (1999.9, 2000.0)] == [False, True]
         assert not MediaReceipt(ID).expired(10**12)  # no expiry known: X judges
+
+    def test_an_expired_receipt_is_refused_naming_when_in_utc(self) -> None:
+        """X would refuse the id in any request: bad input, not a refusal of X's."""
+        MediaReceipt(ID, expires_at=time.time() + 60).check_not_expired()
+        MediaReceipt(ID).check_not_expired()  # no expiry known: X judges
+        expired = MediaReceipt(ID, uploaded_at=time.time() - 25 * 3600, expires_at=1_780_000_000)
+        with pytest.raises(TwitterInputError) as err:
+            expired.check_not_expired()
+        assert str(err.value).startswith(
+            f"Media {ID} expired at 2026-05-28T20:26:40Z (its receipt's expires_at); it was uploaded 25.0 h ago."
+        )
+        assert str(err.value).endswith("upload it again.")
 
     def test_processed_is_ready_with_what_status_adds(self) -> None:
         pending = MediaReceipt(ID, state="in_progress", next_status_at=1005.0, uploaded_at=1000.0, expires_at=9000.0)
