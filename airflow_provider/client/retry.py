@@ -84,5 +84,5 @@ class RetryPolicy:
         error = state.outcome.exception() if state.outcome else None
         wait = state.next_action.sleep if state.next_action else 0
         self.log.warning(
-            "%s; attempt %d of %d, retrying in %.1f s", error, state.attempt_number, self.max_attempts, wait
+            "%s (attempt %d of %d; retrying in %.1f s)", error, state.attempt_number, self.max_attempts, wait
         )

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from airflow.providers.common.compat.connection import get_async_connection, get_async_extra_dejson
@@ -33,7 +33,7 @@ class ClientSettings:
     credentials: Credentials
     base_url: str
     upload_api: UploadApi
-    extra: Mapping[str, Any]
+    extra: Mapping[str, Any] = field(repr=False)  # it holds the OAuth 1.0a access token and secret
 
     @classmethod
     def read(cls, conn: ConnectionFields, extra: Any, *, conn_label: str | None = None) -> ClientSettings:

@@ -35,7 +35,7 @@ def test_a_stdlib_logger_is_a_log(caplog: pytest.LogCaptureFixture) -> None:
     with caplog.at_level(logging.INFO, logger="tests.client.log"):
         log_through(log)
     assert [(r.levelname, r.getMessage()[:7]) for r in caplog.records] == [("INFO", "Media 7"), ("WARNING", "X API G")]
-    assert caplog.records[1].getMessage().endswith("attempt 1 of 5, retrying in 0.0 s")
+    assert caplog.records[1].getMessage().endswith("(attempt 1 of 5; retrying in 0.0 s)")
 
 
 def test_a_structlog_logger_as_airflow_gives_tasks_is_a_log() -> None:
@@ -45,4 +45,4 @@ def test_a_structlog_logger_as_airflow_gives_tasks_is_a_log() -> None:
     assert [(e["log_level"], e["event"][:7]) for e in logs] == [("info", "Media 7"), ("warning", "X API G")]
     # the arguments were formatted into the event
     assert logs[0]["event"].startswith("Media 7: uploaded 0.0 of 0.0 MiB (100%)")
-    assert logs[1]["event"].endswith("attempt 1 of 5, retrying in 0.0 s")
+    assert logs[1]["event"].endswith("(attempt 1 of 5; retrying in 0.0 s)")

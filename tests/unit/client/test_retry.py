@@ -168,4 +168,4 @@ async def test_each_retry_is_logged_with_the_error_and_the_wait(run: Run, waits:
     assert await run(RetryPolicy(max_attempts=3, log=log), Script(unavailable(), "answer")) == "answer"
     (line,) = log.lines
     assert line.startswith("X API GET /2/users/me failed (HTTP 503): Service Unavailable.")
-    assert line.endswith(f"; attempt 1 of 3, retrying in {waits[0]:.1f} s")
+    assert line.endswith(f"Service Unavailable. (attempt 1 of 3; retrying in {waits[0]:.1f} s)")

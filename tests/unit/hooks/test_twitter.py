@@ -178,7 +178,7 @@ class TestReadingTheConnection:
             "GET /2/users/me" in str(err.value) and "HTTP 401" in str(err.value) and "API Key Secret" in str(err.value)
         )
         for secret in (twitter_conn["password"], twitter_conn["extra"]["access_token_secret"]):
-            assert secret not in str(err.value) and secret not in repr(hook.settings.credentials)
+            assert secret not in str(err.value) and secret not in repr(hook.settings)
 
     def test_the_connection_is_read_once_per_hook(
         self, twitter_conn: dict[str, Any], monkeypatch: pytest.MonkeyPatch
