@@ -13,7 +13,6 @@ from airflow_provider.exceptions import TwitterApiError, TwitterInputError, Twit
 from airflow_provider.operators.thread import CreateThreadOperator
 from airflow_provider.rules.post_options import PostOptions
 from airflow_provider.rules.receipt import MediaReceipt
-from airflow_provider.rules.threads import parse_thread, posted_chain
 from tests.unit.task_context import task_context
 
 NOT_SUMMONED = (
@@ -212,44 +211,3 @@ def test_template_fields_and_parse_time_options() -> None:
         CreateThreadOperator(task_id="thread", items=["a"], reply_settings="nobody")
     with pytest.raises(TwitterInputError, match="twitter_conn_id must name an Airflow connection"):
         CreateThreadOperator(task_id="thread", items=["a"], twitter_conn_id="my conn")
-
-
-class TestPostedChain:
-    """What a retry takes as already posted: always a prefix of the thread, each item linked to the one before."""
-
-    items = parse_thread(["root", {"text": "media", "media_ids": ["7"]}, "last"])
-
-    def test_stops_at_the_first_missing_item(self) -> None:
-        posts: list[dict[str, Any]] = [
-            {"id": "10", "text": "root"},
-            {"id": "12", "text": "last", "referenced_tweets": [{"type": "replied_to", "id": "11"}]},
-        ]
-        assert posted_chain(self.items, posts, None) == ["10"]  # item 3 replies to an item 2 that is not there
-
-    def test_a_reply_needs_the_right_parent_and_media(self) -> None:
-        posts: list[dict[str, Any]] = [
-            {"id": "10", "text": "root"},
-            {"id": "11", "text": "media", "referenced_tweets": [{"type": "replied_to", "id": "10"}]},  # no media
-            {
-                "id": "13",
-                "text": "x",
-                "referenced_tweets": [{"type": "replied_to", "id": "10"}],
-                "attachments": {"media_keys": ["3_7"]},
-            },
-        ]
-        assert posted_chain(self.items, posts, None) == ["10", "13"]
-
-    def test_root_continuing_a_post_must_reply_to_it(self) -> None:
-        alone: list[dict[str, Any]] = [{"id": "10", "text": "root"}]
-        assert posted_chain(self.items, alone, "5") == []
-        replying: list[dict[str, Any]] = [
-            {"id": "10", "text": "root", "referenced_tweets": [{"type": "replied_to", "id": "5"}]}
-        ]
-        assert posted_chain(self.items, replying, "5") == ["10"]
-
-    def test_a_root_with_a_url_is_known_by_its_text_as_x_reads_it_back(self) -> None:
-        items = parse_thread(["Read it at example.com/notes today", "more"])
-        posts: list[dict[str, Any]] = [{"id": "10", "text": "Read it at https://t.co/AbC123 today"}]
-        assert posted_chain(items, posts, None) == ["10"]
-        other: list[dict[str, Any]] = [{"id": "11", "text": "Read it at https://t.co/AbC123 tomorrow"}]
-        assert posted_chain(items, other, None) == []
