@@ -9,7 +9,7 @@ Answer it in the UI (Browse > Required Actions, or the task's "Required Action" 
 
 X keeps an uploaded media id only until ``expires_after_secs`` after the upload (about 24 h): a post approved
 later would carry media X no longer knows. So the wait for an answer ends before then: after ``APPROVAL_TIMEOUT``,
-or ``POSTING_MARGIN`` before the media expire (the upload's ``expires_at``), whichever comes first. Without an
+or ``POSTING_MARGIN`` before the media expire (the receipt's ``expires_at``), whichever comes first. Without an
 answer by then the approval fails with a message that says so, and the post does not run.
 
 Airflow 3.0 has no human-in-the-loop operators: there, this file defines no DAG.
@@ -31,7 +31,7 @@ from airflow.providers.common.compat.sdk import (
 
 from airflow_provider.operators.media import MediaUploadOperator
 from airflow_provider.operators.tweet import CreateTweetOperator
-from airflow_provider.rules.receipt import MediaReceipt as MediaReceipt
+from airflow_provider.rules.receipt import MediaReceipt
 from airflow_provider.sensors.media import MediaProcessingSensor
 
 if TYPE_CHECKING:

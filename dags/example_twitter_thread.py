@@ -8,8 +8,8 @@ items an earlier try posted and goes on after the last of them: no item twice, n
 part-way, the task fails naming the items posted (with links) and those not.
 
 Since 2026-02-23 X lets self-serve apps reply only where the replied-to post's author summoned the replying
-account, and does not document whether one's own posts count: see docs/operators.md, Threads, before relying on
-threads with a pay-per-use app.
+account, and does not document whether one's own posts count: see docs/operators.md, "X's rules on replies
+(2026)", before relying on threads with a pay-per-use app.
 """
 
 from __future__ import annotations

@@ -8,7 +8,7 @@ Variables offer get and set only, last writer wins; the token rotation (:mod:`ai
 builds its mutual exclusion from that, so every read must see the latest write. Airflow's secrets cache
 (``[secrets] use_cache``) could answer a read with an older value, but Airflow 3.0 to 3.3 turn it on only in the
 DAG processor, never in a task or the triggerer, where the tokens are read; the provider relies on that rather than
-on a private API to bypass the cache (docs/connection.md, "Where the tokens live").
+on a private API to bypass the cache (docs/connection.md, "Where the rotated tokens live").
 """
 
 from __future__ import annotations

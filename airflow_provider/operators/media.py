@@ -25,7 +25,7 @@ if TYPE_CHECKING:
 
 class MediaUploadOperator(TwitterHookMixin, BaseOperator):
     """
-    Upload a file with X's chunked media upload (initialize, append, finalize) and return its media id.
+    Upload a file with X's chunked media upload (initialize, append, finalize) and return its receipt.
 
     The file is read one chunk at a time, so memory stays near ``chunk_size`` whatever the file's size.
     Everything that can be checked locally (the file, its type, size and category, the chunk count, the alt

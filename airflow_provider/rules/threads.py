@@ -23,7 +23,7 @@ ITEM_KEYS = ("text", "media_ids")
 REPLY_RULE = (
     "Since 2026-02-23 X lets self-serve (pay-per-use) apps reply only where the original post's author summoned "
     "the replying account (mentioned it or quoted one of its posts); whether a reply to one's own post is exempt "
-    "is not documented (docs/operators.md, Threads)."
+    "is not documented (docs/operators.md, \"X's rules on replies (2026)\")."
 )
 
 
@@ -44,7 +44,7 @@ class ThreadItem:
 def parse_thread(items: Any) -> list[ThreadItem]:
     """The items of a thread, each checked as a post is, so that a bad item fails the task before item 1 is posted.
 
-    An item is a dict with ``text`` and/or ``media_ids`` (ids or MediaUploadOperator outputs, as CreateTweetOperator
+    An item is a dict with ``text`` and/or ``media_ids`` (ids or receipts, as CreateTweetOperator
     takes them), or a string (text alone). Two items with the same text and media would be X's duplicate content.
     """
     if isinstance(items, str | Mapping) or not isinstance(items, Sequence) or not items:

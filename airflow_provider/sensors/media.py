@@ -39,7 +39,7 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
     """
     Poke X's media STATUS until processing has succeeded; each next poke comes when X advises.
 
-    ``media_id`` takes the upload's output (``upload.output``): from it the sensor knows whether X processes the
+    ``media_id`` takes the upload's receipt (``upload.output``): from it the sensor knows whether X processes the
     media at all (images: done at once, without a request, since X answers STATUS only for media it processes),
     when X said to ask first, and when the upload ended. ``timeout`` counts from the end of the upload, across
     reschedules and task retries, so a retried try does not start a fresh window.
@@ -57,7 +57,7 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
     itself from its poke (at X's advice), which they would turn into an error or a skip. A ``max_wait`` below
     ``min_reschedule_interval`` brings back the short reschedules that run into apache/airflow#71172.
 
-    :param media_id: The upload's output, or a media id string. (templated)
+    :param media_id: The upload's receipt (``upload.output``), or a media id string. (templated)
     :param twitter_conn_id: Connection of type ``twitter``.
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`.
     :param min_reschedule_interval: Shortest reschedule in seconds, in reschedule mode.
