@@ -31,7 +31,8 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
     are posted, the task fails naming the posted items (ids and links) and those not posted, and what to do.
 
     Since 2026-02-23 X lets self-serve apps reply only where the replied-to post's author summoned the replying
-    account; whether replies to one's own posts are exempt is not documented (docs/operators.md, "X's rules on replies (2026)").
+    account; whether replies to one's own posts are exempt is not documented (docs/operators.md, "X's rules on
+    replies (2026)").
 
     :param items: The posts, in order: each ``{"text": ..., "media_ids": [...]}`` (media ids or
         receipts such as ``wait.output``, up to 4 per item, as CreateTweetOperator takes them) or a string. (templated)
