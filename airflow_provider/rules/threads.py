@@ -23,7 +23,7 @@ ITEM_KEYS = ("text", "media_ids")
 REPLY_RULE = (
     "Since 2026-02-23 X lets self-serve (pay-per-use) apps reply only where the original post's author summoned "
     "the replying account (mentioned it or quoted one of its posts); whether a reply to one's own post is exempt "
-    "is not documented (docs/operators.md, \"X's rules on replies (2026)\")."
+    'is not documented (docs/operators.md, "X\'s rules on replies (2026)").'
 )
 
 
