@@ -85,7 +85,12 @@ def test_subtitles_are_attached_before_the_one_post(local: Deployment, runs: dic
     assert not run.problems(posts)
     assert run.media_id
     (post,) = [post for post in posts if run.media_id in post["media_ids"]]
-    track = local.api.xcom(run.dag_id, run.run_id, "add_subtitles")["subtitles_media_id"]
+    # The subtitles task hands the post the video's receipt, with the track it attached.
+    receipt = local.api.xcom(run.dag_id, run.run_id, "add_subtitles")
+    assert (receipt["media_id"], receipt["state"]) == (run.media_id, "succeeded")
+    ((track_xcom),) = receipt["subtitles"]
+    track = track_xcom["media_id"]
+    assert track_xcom == {"language_code": "EN", "display_name": "English", "media_id": track}
     video = local.emulator.media(run.media_id)
     assert video["subtitles"] == [{"id": track, "language_code": "EN", "display_name": "English"}]
     assert local.emulator.media(track)["media_category"] == "subtitles"
