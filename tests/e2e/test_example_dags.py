@@ -62,6 +62,7 @@ def test_video_is_processed_then_posted_with_each_request_counted(airflow_env: d
         "next_status_at": None,
         "expires_at": processed["expires_at"],
     }
+    assert processed["expires_at"] > processed["uploaded_at"]  # as X's STATUS last said
     assert run.rendered_fields["post"]["media_ids"] == [processed]
     assert media_ids_of(run) == [[uploaded["media_id"]]]
     assert run.posts[0]["text"] == "Published from Airflow with airflow-provider-twitter"
