@@ -310,6 +310,7 @@ class Deployment:
 
     def collect(self, run: Run) -> Run:
         run.tasks = self.api.task_instances(run.dag_id, run.run_id)
+        # SQL: the REST API (and the CLI) list no reschedules; Airflow keeps them only in task_reschedule.
         run.reschedules = dict(
             self.postgres.query(
                 self.database,
@@ -324,22 +325,16 @@ class Deployment:
         return run
 
     def task_pid(self, run: Run, task_id: str) -> int | None:
-        rows = self.postgres.query(
-            self.database,
-            "SELECT pid FROM task_instance WHERE dag_id = %s AND run_id = %s AND task_id = %s",
-            (run.dag_id, run.run_id, task_id),
-        )
-        return rows[0][0] if rows else None
+        """The pid of the task's process while it runs, as the task instance records it."""
+        pid = self.api.task_instances(run.dag_id, run.run_id)[task_id]["pid"]
+        return int(pid) if pid else None
 
     def running_trigger(self, run: Run) -> int | None:
         """The id of the trigger a triggerer runs for this run's deferred task, if any."""
-        rows = self.postgres.query(
-            self.database,
-            "SELECT t.id FROM task_instance ti JOIN trigger t ON t.id = ti.trigger_id"
-            " WHERE ti.dag_id = %s AND ti.run_id = %s AND t.triggerer_id IS NOT NULL",
-            (run.dag_id, run.run_id),
-        )
-        return rows[0][0] if rows else None
+        for ti in self.api.task_instances(run.dag_id, run.run_id).values():
+            if (trigger := ti["trigger"]) and trigger["triggerer_id"] is not None:
+                return int(trigger["id"])
+        return None
 
     def executed(self, worker: Process, task_id: str) -> int:
         """How many times a Celery worker ran the task (each poke of a reschedule sensor is one run), per its log."""

@@ -1,34 +1,50 @@
-"""Run a DAG for real: ``airflow dags test`` in a subprocess on a SQLite metadata DB, against the emulator on
-loopback, and read back what the run left (states, reschedules, XComs, posts, X requests)."""
+"""Run a DAG for real: ``airflow dags test`` in a subprocess on the session's SQLite metadata DB, against the emulator
+on loopback; then read back what the run left through Airflow's REST API (the session's api-server,
+tests/e2e/api_server.py), what it printed, and the emulator's admin API. No SQL on Airflow's tables."""
 
 from __future__ import annotations
 
 import json
-import sqlite3
+import re
 import subprocess
 import sys
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+from urllib.parse import quote
 
 import requests
 
 from airflow_provider.emulator import EmulatorConfig, EmulatorServer
+from tests.deployment.deployment import Api
+from tests.e2e.api_server import API_URL
 
 ROOT = Path(__file__).resolve().parents[2]
 AIRFLOW = str(Path(sys.executable).parent / "airflow")
+# What `dags test` prints (its in-process execution API) each time a task instance is rescheduled.
+RESCHEDULED = re.compile(r"Task instance state updated .*new_state=up_for_reschedule .*ti_id=([0-9a-f-]+)")
 
 
 @dataclass
 class DagRun:
-    """What a finished ``airflow dags test`` left behind, read from its metadata DB and the emulator."""
+    """What a finished ``airflow dags test`` left behind, read from the REST API, its output and the emulator.
+
+    Task instances are keyed by task id; the instances of a mapped task by ``task_id[map_index]``. ``xcom`` holds
+    each instance's return value (as JSON decodes it), ``rendered_fields`` its rendered template fields.
+    ``reschedules`` counts each instance's reschedules from the run's output: the REST API does not list them, and
+    ``dags test`` prints each state change of its in-process execution API with the task instance's id, which the
+    REST API maps to the task.
+    """
 
     returncode: int
     output: str
+    run_id: str
     state: str
     task_states: dict[str, str]
     reschedules: dict[str, int]
-    xcom: dict[str, str]
+    xcom: dict[str, Any]
+    rendered_fields: dict[str, dict[str, Any]]
     posts: list[dict[str, Any]] = field(default_factory=list)
     requests: list[dict[str, Any]] = field(default_factory=list)
 
@@ -39,6 +55,13 @@ class DagRun:
 def emulator_config(**overrides: Any) -> EmulatorConfig:
     """Processing short enough for tests, long enough that the sensor must reschedule."""
     return EmulatorConfig(**{"processing_secs": 4.0, "check_after_secs": 1, **overrides})
+
+
+def airflow_api(airflow_env: dict[str, str]) -> Api:
+    """A client of the session's api-server, logged in (the simple auth manager, every user an admin)."""
+    api = Api(airflow_env[API_URL])
+    api.login()
+    return api
 
 
 def run_dag(
@@ -57,36 +80,41 @@ def run_dag(
     if conf:
         cmd += ["-c", json.dumps(conf)]
     proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
-    db = sqlite3.connect(Path(airflow_env["AIRFLOW_HOME"]) / "airflow.db")
-    with db:
-        run_id, state = db.execute(
-            "SELECT run_id, state FROM dag_run WHERE dag_id = ? ORDER BY id DESC LIMIT 1", (dag_id,)
-        ).fetchone()
-        task_states = dict(
-            db.execute("SELECT task_id, state FROM task_instance WHERE dag_id = ? AND run_id = ?", (dag_id, run_id))
-        )
-        reschedules = dict(
-            db.execute(
-                "SELECT ti.task_id, count(tr.id) FROM task_instance ti LEFT JOIN task_reschedule tr ON tr.ti_id = ti.id"
-                " WHERE ti.dag_id = ? AND ti.run_id = ? GROUP BY ti.task_id",
-                (dag_id, run_id),
-            )
-        )
-        xcom = {
-            task_id: value.decode() if isinstance(value, bytes) else str(value)
-            for task_id, value in db.execute(
-                "SELECT task_id, value FROM xcom WHERE dag_id = ? AND run_id = ?", (dag_id, run_id)
-            )
-        }
-    db.close()
+    output = proc.stdout + proc.stderr
+    api = airflow_api(airflow_env)
+    runs = api.call("GET", f"/dags/{dag_id}/dagRuns", params={"order_by": "-id", "limit": 1})["dag_runs"]
+    assert runs, f"airflow dags test {dag_id} left no run:\n{output[-3000:]}"
+    run_id = runs[0]["dag_run_id"]
+    path = f"/dags/{dag_id}/dagRuns/{quote(run_id, safe='')}/taskInstances"
+    instances = {
+        _key(ti["task_id"], ti["map_index"]): ti
+        for ti in api.call("GET", path, params={"limit": 100})["task_instances"]
+    }
+    ids = {ti["id"]: key for key, ti in instances.items()}
+    rescheduled = Counter(ids[ti_id] for ti_id in RESCHEDULED.findall(output))
+    entries = api.call("GET", f"{path}/~/xcomEntries", params={"xcom_key": "return_value", "limit": 100})
+    xcom = {
+        _key(entry["task_id"], entry["map_index"]): api.call(
+            "GET",
+            f"{path}/{entry['task_id']}/xcomEntries/return_value",
+            params={"map_index": entry["map_index"]},
+        )["value"]
+        for entry in entries["xcom_entries"]
+    }
     admin = f"{emulator.url}/_emulator"
     return DagRun(
         returncode=proc.returncode,
-        output=proc.stdout + proc.stderr,
-        state=state,
-        task_states=task_states,
-        reschedules=reschedules,
+        output=output,
+        run_id=run_id,
+        state=runs[0]["state"],
+        task_states={key: ti["state"] for key, ti in instances.items()},
+        reschedules={key: rescheduled[key] for key in instances},
         xcom=xcom,
+        rendered_fields={key: ti["rendered_fields"] for key, ti in instances.items()},
         posts=requests.get(f"{admin}/posts", timeout=10).json(),
         requests=requests.get(f"{admin}/requests", timeout=10).json(),
     )
+
+
+def _key(task_id: str, map_index: int) -> str:
+    return task_id if map_index < 0 else f"{task_id}[{map_index}]"

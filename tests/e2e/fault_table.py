@@ -1,5 +1,6 @@
 """The outcome of each fault-injection run, gathered by tests/e2e/test_faults.py and printed at the end of the
-session (the figures docs/reliability.md keeps)."""
+session (the figures docs/reliability.md keeps). Under pytest-xdist each worker gathers its own rows and hands them to
+the controller, which prints them all (tests/e2e/conftest.py)."""
 
 from __future__ import annotations
 
@@ -11,12 +12,13 @@ RESULTS: list[dict[str, Any]] = []
 
 
 def print_fault_table(write: Callable[[str], Any]) -> None:
-    """Each case, then the totals: faults injected, runs expected green that were, posts duplicated or lost."""
+    """Each case in the order of the cases' list, then the totals: faults injected, runs expected green that were,
+    posts duplicated or lost."""
     if not RESULTS:
         return
     write("")
     write("Fault injection (example_twitter_video under each fault):")
-    for r in RESULTS:
+    for r in sorted(RESULTS, key=lambda r: int(r["order"])):
         outcome = f"got {r['outcome']} ({r['posts']} posts)"
         write(f"  {r['case']:<40} fired {r['fired']:>2}  expected {r['expected']:<24} {outcome}")
     survived = sum(r["outcome"] == r["expected"] == GREEN for r in RESULTS)

@@ -31,10 +31,9 @@ DAG_ID = "example_twitter_approval"
 @contextmanager
 def answering(airflow_env: dict[str, str], option: str) -> Iterator[dict[str, Any]]:
     """A person answering the run's approval with ``option`` while the block runs; what they saw and chose."""
-    env = {**airflow_env, "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True"}
     responder = subprocess.Popen(
         [sys.executable, "-m", "tests.e2e.hitl_responder", DAG_ID, "approve", option],
-        env=env,
+        env=airflow_env,
         cwd=ROOT,
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
@@ -57,10 +56,10 @@ def test_approved_post_is_made(airflow_env: dict[str, str], emulator: EmulatorSe
     assert seen == {"asked": "Post this video to X?", "answered": ["Approve"]}
     assert run.state == "success", run.output[-3000:]
     assert set(run.task_states.values()) == {"success"}
-    media_id = json.loads(run.xcom["upload_media"])["media_id"]
+    media_id = run.xcom["upload_media"]["media_id"]
     (post,) = run.posts
     assert post["media_ids"] == [media_id] and post["text"] == "Published from Airflow after approval"
-    assert json.loads(run.xcom["approve"])["chosen_options"] == ["Approve"]
+    assert run.xcom["approve"]["chosen_options"] == ["Approve"]
     assert "waiting at most 12:00:00 for an answer" in run.output  # the media expire in 24 h: the full wait
 
 

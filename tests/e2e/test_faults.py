@@ -7,7 +7,6 @@ printed at the end of the run and kept in docs/reliability.md.
 
 from __future__ import annotations
 
-import json
 from typing import Any
 
 import pytest
@@ -62,9 +61,11 @@ def test_fault(
         fired = sum(f["fired"] for f in requests.get(f"{emulator.url}/_emulator/faults", timeout=10).json()["faults"])
 
     outcome = GREEN if run.state == "success" and len(run.posts) == 1 else CLEAN_FAILURE if not run.posts else "bad"
+    case = request.node.callspec.id
     RESULTS.append(
         {
-            "case": request.node.callspec.id,
+            "order": [c for c, _, _ in CASES].index(case),
+            "case": case,
             "fired": fired,
             "expected": expected,
             "outcome": outcome,
@@ -74,6 +75,6 @@ def test_fault(
     assert fired >= 1, "the fault never fired: the case tests nothing"
     assert outcome == expected, run.output[-4000:]
     if expected == GREEN:
-        assert json.loads(run.xcom["post"])["id"] == run.posts[0]["id"]  # the task reports the real post
+        assert run.xcom["post"]["id"] == run.posts[0]["id"]  # the task reports the real post
     else:
         assert run.state == "failed"

@@ -23,7 +23,7 @@ def test_five_images_are_refused_by_the_post(airflow_env: dict[str, str], emulat
     run = run_dag(airflow_env, emulator, "example_twitter_images", images(*[IMAGE] * 5))
 
     assert run.state == "failed"
-    assert run.task_states["upload_image"] == "success"
+    assert [run.task_states[f"upload_image[{n}]"] for n in range(5)] == ["success"] * 5
     assert run.task_states["post"] == "failed"
     assert "5 media ids given; a post carries at most 4." in run.output
     assert run.calls("POST", "/2/tweets") == [] and run.posts == []

@@ -5,7 +5,6 @@ memory an upload from S3 holds against one from a local file."""
 
 from __future__ import annotations
 
-import json
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,7 +43,7 @@ def s3_env(airflow_env: dict[str, str], s3: str) -> dict[str, str]:
 
 def assert_video_posted_whole(run: DagRun, emulator: EmulatorServer) -> None:
     assert run.state == "success", run.output[-3000:]
-    media_id = json.loads(run.xcom["upload_media"])["media_id"]
+    media_id = run.xcom["upload_media"]["media_id"]
     media = emulator.state.media_snapshot(media_id)
     assert media is not None
     assert media["received_bytes"] == media["total_bytes"] == SAMPLE.stat().st_size

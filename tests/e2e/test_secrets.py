@@ -9,14 +9,14 @@ line that holds a secret or signing material fails the test.
 
 from __future__ import annotations
 
-import sqlite3
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from airflow_provider.emulator import EmulatorServer, Fault
-from tests.e2e.dag_runs import emulator_config, run_dag
+from tests.e2e.dag_runs import DagRun, emulator_config, run_dag
 
 pytestmark = pytest.mark.e2e
 
@@ -48,18 +48,11 @@ def is_airflows_own(line: str) -> bool:
     return "MaskSecret(" in line and "loc=supervisor.py" in line
 
 
-def rendered_fields(airflow_home: str, dag_id: str) -> dict[str, str]:
-    db = sqlite3.connect(Path(airflow_home) / "airflow.db")
-    with db:
-        run_id = db.execute(
-            "SELECT run_id FROM dag_run WHERE dag_id = ? ORDER BY id DESC LIMIT 1", (dag_id,)
-        ).fetchone()
-        rows = db.execute(
-            "SELECT task_id, rendered_fields FROM rendered_task_instance_fields WHERE dag_id = ? AND run_id = ?",
-            (dag_id, run_id[0]),
-        ).fetchall()
-    db.close()
-    return {f"rendered fields of {task_id}": str(fields) for task_id, fields in rows}
+def searchable(run: DagRun) -> dict[str, str]:
+    """The run's output, and its XComs and rendered fields (from the REST API) as JSON, by where they come from."""
+    texts = {"dags test output": run.output}
+    texts |= {f"xcom of {task}": json.dumps(value) for task, value in run.xcom.items()}
+    return texts | {f"rendered fields of {task}": json.dumps(f) for task, f in run.rendered_fields.items()}
 
 
 @pytest.mark.parametrize(
@@ -79,14 +72,13 @@ def test_no_secret_in_logs_xcom_or_rendered_fields(
         run = run_dag(env, emulator, dag_id, conn_extra=conn_extra)
 
     assert run.state == state, run.output[-4000:]
-    assert run.output and run.xcom
+    assert run.output and run.xcom and any(run.rendered_fields.values())
     if level == "DEBUG":
         assert "[debug" in run.output  # the level took effect: the search below covers DEBUG lines
     if plan == [POST_ANSWER_LOST]:
         assert len(run.posts) == 1 and len(run.calls("POST", "/2/tweets")) == 2
     log_files = list((Path(airflow_env["AIRFLOW_HOME"]) / "logs").rglob("*.log"))
-    searched = {"dags test output": run.output, **{f"xcom {k}": v for k, v in run.xcom.items()}}
-    searched |= rendered_fields(airflow_env["AIRFLOW_HOME"], dag_id)
+    searched = searchable(run)
     searched |= {str(p): p.read_text(errors="replace") for p in log_files}
     markers = (*SECRETS.values(), *SIGNING_MARKERS)
     lines = [(where, line) for where, text in searched.items() for line in text.splitlines()]

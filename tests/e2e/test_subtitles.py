@@ -3,7 +3,6 @@ emulator received."""
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -26,8 +25,8 @@ def test_video_with_metadata_and_subtitles_is_posted(airflow_env: dict[str, str]
     run = run_dag(airflow_env, emulator, "example_twitter_subtitles")
 
     assert run.state == "success", run.output[-3000:]
-    video_id = json.loads(run.xcom["upload_media"])["media_id"]
-    subtitles = json.loads(run.xcom["add_subtitles"])
+    video_id = run.xcom["upload_media"]["media_id"]
+    (attached,) = run.xcom["add_subtitles"]["subtitles"]  # the video's receipt, with the track it now has
     video = media_of(emulator, video_id)
     assert video["metadata"] == {
         "alt_text": {"text": "Colour bars test pattern with a 440 Hz tone"},
@@ -35,8 +34,8 @@ def test_video_with_metadata_and_subtitles_is_posted(airflow_env: dict[str, str]
         "allow_download_status": {"allow_download": False},
     }
     assert len(run.calls("POST", "/2/media/metadata")) == 1  # everything in one call
-    assert video["subtitles"] == [{"id": subtitles["subtitles_media_id"], **TRACK}]
-    track = media_of(emulator, subtitles["subtitles_media_id"])
+    assert video["subtitles"] == [{"id": attached["media_id"], **TRACK}]
+    track = media_of(emulator, attached["media_id"])
     assert (track["media_category"], track["media_type"]) == ("subtitles", "text/srt")
     assert [post["media_ids"] for post in run.posts] == [[video_id]]
     # the order the DAG promises: processed, then subtitles, then the post
@@ -51,7 +50,7 @@ def test_webvtt_in_another_language(airflow_env: dict[str, str], emulator: Emula
     run = run_dag(airflow_env, emulator, "example_twitter_subtitles", conf)
 
     assert run.state == "success", run.output[-3000:]
-    video = media_of(emulator, json.loads(run.xcom["upload_media"])["media_id"])
+    video = media_of(emulator, run.xcom["upload_media"]["media_id"])
     (track,) = video["subtitles"]
     assert (track["language_code"], track["display_name"]) == ("ES", "Español")
     assert media_of(emulator, track["id"])["media_type"] == "text/vtt"  # from the content, not the name
@@ -75,13 +74,13 @@ def test_retry_after_a_lost_answer_leaves_one_track(airflow_env: dict[str, str])
     lost = Fault.from_json({"endpoint": "subtitles", "calls": [1], "kind": "lost_answer"})
     with EmulatorServer(emulator_config(faults=(lost,))) as emulator:
         run = run_dag(airflow_env, emulator, "e2e_subtitles_retry", dags_folder=Path(__file__).parent / "dags")
-        video = media_of(emulator, json.loads(run.xcom["upload_media"])["media_id"])
+        video = media_of(emulator, run.xcom["upload_media"]["media_id"])
 
     assert run.state == "success", run.output[-3000:]
     assert len(run.calls("POST", "/2/media/subtitles")) == 2
     assert len(run.calls("DELETE", "/2/media/subtitles")) == 1
-    second = json.loads(run.xcom["add_subtitles"])["subtitles_media_id"]
-    assert video["subtitles"] == [{"id": second, **TRACK}]
+    (second,) = run.xcom["add_subtitles"]["subtitles"]
+    assert video["subtitles"] == [{"id": second["media_id"], **TRACK}]
 
 
 def test_subtitles_over_the_v1_1_upload(airflow_env: dict[str, str], emulator: EmulatorServer) -> None:
@@ -90,6 +89,6 @@ def test_subtitles_over_the_v1_1_upload(airflow_env: dict[str, str], emulator: E
 
     assert run.state == "success", run.output[-3000:]
     assert run.calls("POST", "/2/media/upload") == []
-    video = media_of(emulator, json.loads(run.xcom["upload_media"])["media_id"])
+    video = media_of(emulator, run.xcom["upload_media"]["media_id"])
     (track,) = video["subtitles"]
     assert media_of(emulator, track["id"])["media_category"] == "subtitles"

@@ -7,7 +7,6 @@ the first and third tests do; the second shows what the operator does where X re
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 import pytest
@@ -33,7 +32,7 @@ def test_example_thread_is_a_chain_of_replies(airflow_env: dict[str, str]) -> No
     first, second, third = run.posts
     assert parents(run.posts) == [None, first["id"], second["id"]]
     assert len(first["media_ids"]) == 1 and second["media_ids"] == third["media_ids"] == []
-    assert json.loads(run.xcom["post_thread"]) == [first["id"], second["id"], third["id"]]
+    assert run.xcom["post_thread"] == [first["id"], second["id"], third["id"]]
 
 
 def test_refused_reply_fails_naming_the_posted_items(airflow_env: dict[str, str], emulator: EmulatorServer) -> None:
@@ -62,4 +61,4 @@ def test_retry_resumes_after_the_items_an_earlier_try_posted(airflow_env: dict[s
     assert parents(run.posts) == [None, *ids[:3]]
     assert len(run.calls("POST", "/2/tweets")) == 4  # one per item: none twice
     assert len(run.calls("GET", "/2/users/1000000000000000001/tweets")) == 1  # read once, by the retry
-    assert json.loads(run.xcom["post_thread"]) == ids
+    assert run.xcom["post_thread"] == ids
