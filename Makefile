@@ -19,7 +19,7 @@ export UV_PYTHON_DOWNLOADS := never
 .PHONY: demo check test lint e2e deployment bench env clean up versions dist
 
 # pytest-xdist workers for the end-to-end tier: its DAG runs mostly wait on X's (emulated) processing.
-E2E_WORKERS ?= 3
+E2E_WORKERS ?= 4
 
 $(UV):
 	$(PYTHON) -m venv .tools
