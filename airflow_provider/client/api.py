@@ -11,6 +11,7 @@ from airflow_provider.client.credentials import Credentials
 from airflow_provider.client.log import Log
 from airflow_provider.client.media import MediaEndpoints
 from airflow_provider.client.posts import PostEndpoints
+from airflow_provider.client.resume import UploadJournal
 from airflow_provider.client.retry import RetryPolicy
 from airflow_provider.client.session import XSession
 from airflow_provider.client.upload_api import UploadApi
@@ -57,8 +58,10 @@ class XClient:
         parallel_segments: int = DEFAULT_PARALLEL_SEGMENTS,
         alt_text: str | None = None,
         metadata: MediaMetadata | None = None,
+        journal: UploadJournal | None = None,
     ) -> dict[str, Any]:
-        """The whole upload of ``media`` (:func:`~airflow_provider.client.uploads.upload_media`): FINALIZE's answer."""
+        """The whole upload of ``media`` (:func:`~airflow_provider.client.uploads.upload_media`): FINALIZE's answer.
+        ``journal`` keeps its progress for a later try to continue."""
         return upload_media(
             self.media,
             media,
@@ -67,4 +70,5 @@ class XClient:
             alt_text=alt_text,
             metadata=metadata,
             log=self.log,
+            journal=journal,
         )

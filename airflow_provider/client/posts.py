@@ -47,6 +47,7 @@ class PostEndpoints:
         check_media: bool = True,
         options: PostOptions | None = None,
         earlier_attempt_since: float | None = None,
+        search_first: bool = True,
     ) -> dict[str, Any]:
         """Post once: ``{"id", "text"}`` of the post.
 
@@ -57,7 +58,8 @@ class PostEndpoints:
         Exactly one post: ``earlier_attempt_since`` (epoch seconds; a retried task passes it) says an earlier try may
         already have posted; a post with media is then looked for first, by its media ids. A post whose answer was
         lost within this call is retried; if X calls the retry a duplicate, the earlier attempt's post is looked for
-        and returned.
+        and returned. ``search_first=False``: the caller knows that no earlier try sent this post (the task's
+        durable memory holds no intent for it), so the timeline is read only if X calls the post a duplicate.
         """
         media = parse_media_list(media_ids)
         if not isinstance(text, str):
@@ -68,7 +70,8 @@ class PostEndpoints:
         check_post_text(text)
         if media and check_media:
             self.media.check_postable(media)
-        if ids and earlier_attempt_since is not None and (post := self.find_own_post(text, ids)):
+        look_first = earlier_attempt_since is not None and search_first
+        if ids and look_first and (post := self.find_own_post(text, ids)):
             self.log.warning("An earlier try of this task made post %s; using it instead of posting again.", post["id"])
             return {"id": post["id"], "text": post["text"]}
         body: dict[str, Any] = {"text": text, **(options or PostOptions()).body()}

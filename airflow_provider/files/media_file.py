@@ -39,6 +39,10 @@ class MediaFile:
         """The file to upload from, each read of ``chunk_size`` fetching that much and no more."""
         return (self.source or LocalFile(self.path)).open(block_size=chunk_size)
 
+    def version(self) -> str | None:
+        """What changes when the file's bytes do (see :meth:`MediaSource.version`)."""
+        return (self.source or LocalFile(self.path)).version()
+
 
 def inspect_media_file(
     path: Any,

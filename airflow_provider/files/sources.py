@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 # much ahead, so the few box headers near one another cost one request, and a header at the end of a large video
 # costs one more, not the bytes between.
 INSPECT_BLOCK_BYTES = 64 * 1024
+# Where object stores report the version of an object's bytes, most precise first.
+_VERSION_FIELDS = ("VersionId", "generation", "ETag", "etag", "md5Hash", "md5")
 _URL = re.compile(r"[A-Za-z][A-Za-z0-9+.-]*://")
 # Which package registers a scheme with Airflow's object storage (each provider's fs module lists its schemes).
 _SCHEME_PACKAGES = {
@@ -55,6 +57,11 @@ class MediaSource(ABC):
     @abstractmethod
     def checked_size(self) -> int:
         """The file's size in bytes, once it is known to be a non-empty regular file; else a ``TwitterInputError``."""
+
+    @abstractmethod
+    def version(self) -> str | None:
+        """What changes when the bytes do (a local file's size and modification time, an object's version or ETag),
+        so that a retried upload continues only the same bytes; None when the source tells nothing."""
 
     @abstractmethod
     def _open(self, *, inspecting: bool, block_size: int) -> Any:
@@ -92,6 +99,13 @@ class LocalFile(MediaSource):
         if not stat.S_ISREG(info.st_mode):
             raise TwitterInputError(f"Media file {self.name!r} is not a regular file; X needs a file of known size.")
         return _not_empty(self.name, info.st_size)
+
+    def version(self) -> str | None:
+        try:
+            info = os.stat(self.name)
+        except OSError:
+            return None
+        return f"size={info.st_size} mtime_ns={info.st_mtime_ns}"
 
     def _open(self, *, inspecting: bool, block_size: int) -> Any:
         return open(self.name, "rb")
@@ -135,6 +149,19 @@ class StoredObject(MediaSource):
         if kind != "file" or not isinstance(size, int):
             raise TwitterInputError(f"Media file {self.name!r} is not a regular file; X needs a file of known size.")
         return _not_empty(self.name, size)
+
+    def version(self) -> str | None:
+        """The first of the version fields the filesystems report (S3's ``VersionId`` and ``ETag``, GCS's
+        ``generation``, Azure's ``etag``), else the modification time with the size; None when the info has none."""
+        try:
+            info = self.fs.info(self.path.path)
+        except OSError:
+            return None
+        for name in _VERSION_FIELDS:
+            if value := info.get(name):
+                return f"{name}={value}"
+        modified = info.get("LastModified") or info.get("last_modified") or info.get("mtime") or info.get("updated")
+        return f"size={info.get('size')} modified={modified}" if modified else None
 
     def _open(self, *, inspecting: bool, block_size: int) -> Any:
         # "none": a read of n bytes is one ranged request for n bytes, not n plus a read-ahead block (s3fs reads

@@ -17,6 +17,7 @@ from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.client.answers import data_of
 from airflow_provider.client.api import XClient
 from airflow_provider.client.credentials import OAuth2Credentials
+from airflow_provider.client.resume import UploadJournal
 from airflow_provider.client.retry import RetryPolicy
 from airflow_provider.client.uploads import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL_SEGMENTS, UploadSource
 from airflow_provider.get_provider_info import get_provider_info
@@ -163,9 +164,15 @@ class TwitterHook(BaseHook):
         parallel_segments: int = DEFAULT_PARALLEL_SEGMENTS,
         alt_text: str | None = None,
         metadata: MediaMetadata | None = None,
+        journal: UploadJournal | None = None,
     ) -> dict[str, Any]:
         return self.client.upload(
-            media, chunk_size=chunk_size, parallel_segments=parallel_segments, alt_text=alt_text, metadata=metadata
+            media,
+            chunk_size=chunk_size,
+            parallel_segments=parallel_segments,
+            alt_text=alt_text,
+            metadata=metadata,
+            journal=journal,
         )
 
     def initialize_upload(self, *, total_bytes: int, media_type: str, media_category: str) -> dict[str, Any]:
@@ -227,9 +234,15 @@ class TwitterHook(BaseHook):
         check_media: bool = True,
         options: PostOptions | None = None,
         earlier_attempt_since: float | None = None,
+        search_first: bool = True,
     ) -> dict[str, Any]:
         return self.client.posts.create(
-            text, media_ids, check_media=check_media, options=options, earlier_attempt_since=earlier_attempt_since
+            text,
+            media_ids,
+            check_media=check_media,
+            options=options,
+            earlier_attempt_since=earlier_attempt_since,
+            search_first=search_first,
         )
 
     def own_posts_since(self, since: float) -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ from airflow_provider.client.uploads import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL
 from airflow_provider.files.media_file import inspect_media_file
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.operators.task_memory import upload_journal
 from airflow_provider.rules.media import MAX_VIDEO_SECONDS, MIN_VIDEO_SECONDS, MiB, chunk_size_in_range, segment_count
 from airflow_provider.rules.metadata import MediaMetadata
 from airflow_provider.rules.numbers import check_number
@@ -120,7 +121,11 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
             self.chunk_size / MiB,
         )
         final = self.hook.upload_media(
-            media, chunk_size=self.chunk_size, parallel_segments=self.parallel_segments, metadata=metadata
+            media,
+            chunk_size=self.chunk_size,
+            parallel_segments=self.parallel_segments,
+            metadata=metadata,
+            journal=upload_journal(context, media, self.chunk_size, self.log),  # a retry continues the same media id
         )
         receipt = MediaReceipt.from_finalize(final)
         if receipt.ready:

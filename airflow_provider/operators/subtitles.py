@@ -13,6 +13,7 @@ from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.files.media_file import inspect_subtitles_file
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.operators.task_memory import SUBTITLES_KEY, TaskRecord
 from airflow_provider.rules.media import VIDEO
 from airflow_provider.rules.receipt import MediaReceipt
 from airflow_provider.rules.subtitles import check_display_name, check_language_code, check_video_category
@@ -73,6 +74,10 @@ class MediaSubtitlesOperator(TwitterHookMixin, BaseOperator):
         self.hook_params = check_hook_params(hook_params)
 
     def execute(self, context: Context) -> dict[str, Any]:
+        record = TaskRecord.of(context, SUBTITLES_KEY, self.log)
+        if record.output is not None:
+            self.log.info("An earlier try attached these subtitles (task state store); returning its receipt.")
+            return dict(record.output)
         video = MediaReceipt.parse(self.media, argument="media")
         if video.kind not in (None, VIDEO):
             raise TwitterInputError(
@@ -87,6 +92,7 @@ class MediaSubtitlesOperator(TwitterHookMixin, BaseOperator):
             "Uploading %s (%s) as %s subtitles", subtitles_file.path, subtitles_file.media_type, language_code
         )
         subtitles_id = str(self.hook.upload_media(subtitles_file, parallel_segments=1)["id"])
+        record.intend()
         self.hook.create_media_subtitles(
             video.media_id,
             subtitles_id,
@@ -100,4 +106,4 @@ class MediaSubtitlesOperator(TwitterHookMixin, BaseOperator):
         )
         track = {"language_code": language_code, "display_name": display_name, "media_id": subtitles_id}
         others = tuple(t for t in video.subtitles if t.get("language_code") != language_code)
-        return replace(video, subtitles=(*others, track)).to_xcom()
+        return record.keep(replace(video, subtitles=(*others, track)).to_xcom())

@@ -12,6 +12,7 @@ from airflow_provider.exceptions import TwitterApiError
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
 from airflow_provider.operators.earlier_tries import earlier_tries_since
+from airflow_provider.operators.task_memory import THREAD_KEY, TaskRecord
 from airflow_provider.rules.post_options import PostOptions
 from airflow_provider.rules.threads import broken_thread, link, parse_thread, posted_chain
 
@@ -84,9 +85,13 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
         items = parse_thread(self.items)
         root_id = str(self.in_reply_to_tweet_id).strip() if self.in_reply_to_tweet_id else None
         self._options(root_id)  # the options and item 1's parent, checked before any request
-        posted: list[str] = []
+        record = TaskRecord.of(context, THREAD_KEY, self.log)
+        if record.output is not None:
+            self.log.info("An earlier try posted the whole thread (task state store); returning it.")
+            return list(record.output)
+        posted = record.done  # the items an earlier try recorded, each after X's answer
         since = earlier_tries_since(context)
-        if since is not None:  # an earlier try may have posted part of the thread before it died
+        if since is not None and record.search_first:  # an earlier try may have posted items it could not record
             posted = posted_chain(items, self.hook.own_posts_since(since), root_id)
             if posted:
                 self.log.warning(
@@ -100,6 +105,7 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
                 self.hook.check_media_postable(item.media)
         for item in items[len(posted) :]:
             parent = posted[-1] if posted else root_id
+            record.intend(posted)
             try:
                 post = self.hook.create_tweet(
                     item.text,
@@ -107,9 +113,11 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
                     check_media=False,
                     options=self._options(parent),
                     earlier_attempt_since=since,
+                    search_first=record.memory is None,  # with a store, this try's own intent: nothing to find
                 )
             except TwitterApiError as e:
                 raise broken_thread(e, item, posted, len(items)) from None
             posted.append(str(post["id"]))
+            record.record(posted)
             self.log.info("Posted item %d of %d: %s", item.number, len(items), link(post["id"]))
-        return posted
+        return record.keep(posted)

@@ -11,6 +11,7 @@ from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
 from airflow_provider.operators.earlier_tries import earlier_tries_since
+from airflow_provider.operators.task_memory import POST_KEY, TaskRecord
 from airflow_provider.rules.post_options import PostOptions
 
 if TYPE_CHECKING:
@@ -85,9 +86,19 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
             share_with_followers=self.share_with_followers,
             in_reply_to_tweet_id=self.in_reply_to_tweet_id or None,
         )
-        # An earlier try may have posted before it died: the hook finds that post instead of posting again.
+        record = TaskRecord.of(context, POST_KEY, self.log)
+        if record.output is not None:
+            self.log.info("An earlier try made post %s (task state store); returning it.", record.output["id"])
+            return record.output
+        record.intend()
+        # An earlier try may have posted before it died: the hook finds that post instead of posting again, searching
+        # first only where the task state store cannot tell (before Airflow 3.3, or the answer lost).
         post = self.hook.create_tweet(
-            self.text, self.media_ids, options=options, earlier_attempt_since=earlier_tries_since(context)
+            self.text,
+            self.media_ids,
+            options=options,
+            earlier_attempt_since=earlier_tries_since(context),
+            search_first=record.search_first,
         )
         self.log.info("Posted https://x.com/i/web/status/%s", post["id"])
-        return post
+        return record.keep(post)

@@ -24,11 +24,15 @@ class VirtualStore(AbstractFileSystem):
     def __init__(self) -> None:
         super().__init__()
         self.objects: dict[str, tuple[int, dict[int, bytes]]] = {}
+        self.etags: dict[str, str] = {}
         self.fetches: list[tuple[int, int]] = []
 
-    def put_object(self, key: str, size: int, runs: dict[int, bytes]) -> None:
-        """An object of ``size`` bytes: each run at its offset, zeros between."""
+    def put_object(self, key: str, size: int, runs: dict[int, bytes], etag: str | None = None) -> None:
+        """An object of ``size`` bytes: each run at its offset, zeros between; its info has ``ETag`` when given, as
+        s3fs's has."""
         self.objects[self._strip_protocol(key)] = (size, runs)
+        if etag is not None:
+            self.etags[self._strip_protocol(key)] = etag
 
     def content(self, key: str, start: int = 0, end: int | None = None) -> bytes:
         size, runs = self.objects[self._strip_protocol(key)]
@@ -43,7 +47,8 @@ class VirtualStore(AbstractFileSystem):
     def info(self, path: str, **kwargs: Any) -> dict[str, Any]:
         path = self._strip_protocol(path)
         if path in self.objects:
-            return {"name": path, "size": self.objects[path][0], "type": "file"}
+            etag = {"ETag": self.etags[path]} if path in self.etags else {}
+            return {"name": path, "size": self.objects[path][0], "type": "file", **etag}
         if any(key.startswith(path.rstrip("/") + "/") for key in self.objects):
             return {"name": path, "size": 0, "type": "directory"}
         raise FileNotFoundError(path)

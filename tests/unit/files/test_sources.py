@@ -7,6 +7,7 @@ Each refused input also has its row in test_bad_inputs.py (docs/errors.md), thro
 
 from __future__ import annotations
 
+import os
 import struct
 from collections.abc import Iterator
 from pathlib import Path
@@ -245,3 +246,54 @@ def test_a_read_that_timed_out_is_left_to_the_tasks_retries(
 def test_a_local_path_that_is_no_media_file_is_refused(tmp_path: Path, make: object, message: str) -> None:
     with pytest.raises(TwitterInputError, match=message):
         LocalFile(str(make(tmp_path))).checked_size()  # type: ignore[operator]
+
+
+# -- what a retried upload compares, and what it reads again ---------------------------------------------------------
+
+
+def test_an_objects_version_is_its_etag_and_changes_with_it(store: tuple[VirtualStore, str]) -> None:
+    fs, conn_id = store
+    fs.put_object("media/clip.mp4", 8 * MiB, long_video(8 * MiB, 10.0), etag='"abc"')
+    media = inspect_media_file(f"virtual://{conn_id}@media/clip.mp4")
+    assert media.version() == 'ETag="abc"'
+    fs.put_object("media/clip.mp4", 8 * MiB, long_video(8 * MiB, 10.0), etag='"def"')
+    assert media.version() == 'ETag="def"'
+
+
+def test_an_object_without_a_version_field_is_known_by_nothing(store: tuple[VirtualStore, str]) -> None:
+    fs, conn_id = store
+    fs.put_object("media/clip.mp4", 8 * MiB, long_video(8 * MiB, 10.0))
+    assert inspect_media_file(f"virtual://{conn_id}@media/clip.mp4").version() is None
+
+
+def test_a_local_files_version_changes_when_it_is_written_again(tmp_path: Path) -> None:
+    (path := tmp_path / "a.png").write_bytes(PNG)
+    media = inspect_media_file(str(path))
+    before = media.version()
+    os.utime(path, ns=(0, 1_000_000_000))
+    assert before is not None and media.version() not in (before, None)
+
+
+def test_a_continued_upload_fetches_only_the_segments_not_acknowledged(
+    x: XClient, fake_x: FakeX, store: tuple[VirtualStore, str]
+) -> None:
+    """From object storage over a WAN, the acknowledged segments are not fetched again, only seeked past."""
+    fs, conn_id = store
+    size, chunk = 6 * MiB, MiB
+    fs.put_object("media/clip.mp4", size, long_video(size, 10.0))
+    media = inspect_media_file(f"virtual://{conn_id}@media/clip.mp4")
+    fs.fetches.clear()
+    script_upload(fake_x)
+
+    class Journal:
+        def resume_point(self) -> tuple[str, frozenset[int]]:
+            return "77", frozenset({0, 1, 2, 4})
+
+        def began(self, media_id: str, expires_after_secs: float | None) -> None: ...
+        def acknowledged(self, segments: object) -> None: ...
+        def finished(self) -> None: ...
+
+    x.upload(media, chunk_size=chunk, parallel_segments=2, journal=Journal())
+
+    assert fs.fetches == [(3 * chunk, 4 * chunk), (5 * chunk, 6 * chunk)]
+    assert sorted(uploaded(fake_x)) == [3, 5]

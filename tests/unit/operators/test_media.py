@@ -12,7 +12,7 @@ import pytest
 from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.operators.media import MediaUploadOperator
 from airflow_provider.rules.metadata import MediaMetadata
-from tests.unit.task_context import task_context
+from tests.unit.task_context import FakeTaskStateStore, task_context
 
 MEDIA = Path(__file__).resolve().parents[3] / "dags" / "media"
 VIDEO_ID = "1880028106020515840"
@@ -45,7 +45,8 @@ def test_video_upload_returns_the_receipt_the_next_tasks_need(hook_class: mock.M
         "video/mp4",
         "tweet_video",
     )
-    assert kwargs == {"chunk_size": 16 * 1024, "parallel_segments": 2, "metadata": MediaMetadata()}
+    # Airflow before 3.3 (no task state store in the context): no journal, the upload as it always was.
+    assert kwargs == {"chunk_size": 16 * 1024, "parallel_segments": 2, "metadata": MediaMetadata(), "journal": None}
     uploaded_at = receipt["uploaded_at"]
     assert before <= uploaded_at <= after
     assert receipt == {
@@ -144,3 +145,16 @@ def test_template_fields() -> None:
         "alt_text",
         "found_media_origin",
     }
+
+
+def test_with_a_state_store_the_upload_gets_a_journal_of_this_file(hook: mock.MagicMock) -> None:
+    """Airflow 3.3: the hook is handed the journal a retry continues from, for this file and chunk size."""
+    hook.upload_media.return_value = {"id": VIDEO_ID, "media_key": f"7_{VIDEO_ID}"}
+    store = FakeTaskStateStore()
+    op = MediaUploadOperator(task_id="upload", file_path=str(MEDIA / "sample.mp4"), chunk_size=16 * 1024)
+    op.execute(task_context(task_state_store=store))
+
+    journal = hook.upload_media.call_args.kwargs["journal"]
+    journal.began(VIDEO_ID, 86400)
+    assert store.get("x_upload")["source"]["chunk_size"] == 16 * 1024
+    assert store.get("x_upload")["source"]["path"] == str(MEDIA / "sample.mp4")

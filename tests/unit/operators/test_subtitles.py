@@ -12,7 +12,7 @@ import pytest
 from airflow_provider.exceptions import TwitterInputError, TwitterRejectedError
 from airflow_provider.operators.subtitles import MediaSubtitlesOperator
 from airflow_provider.rules.receipt import MediaReceipt
-from tests.unit.task_context import task_context
+from tests.unit.task_context import FakeTaskStateStore, task_context
 
 VIDEO = {"media_id": "1880028106020515840", "media_key": "7_1880028106020515840", "state": "pending"}
 SUBS_ID = "1880028106020515999"
@@ -173,3 +173,31 @@ def test_template_fields_and_parse_time_checks() -> None:
         subtitles(Path("x.srt"), media_category="dm_video")
     with pytest.raises(TwitterInputError, match="hook_params has unknown key"):
         subtitles(Path("x.srt"), hook_params={"retries": 3})
+
+
+# -- Airflow 3.3: the task state store records the attached track ----------------------------------------------------
+
+
+def test_with_a_state_store_the_attached_track_is_recorded(
+    hook: mock.MagicMock, processed: dict[str, Any], tmp_path: Path
+) -> None:
+    (path := tmp_path / "clip.en.srt").write_bytes(SRT)
+    store = FakeTaskStateStore()
+    hook.create_media_subtitles.side_effect = lambda *a, **k: (
+        {} if store.get("x_subtitles") == {"sending": True, "done": []} else pytest.fail("no intent before attach")
+    )
+
+    result = subtitles(path).execute(task_context(task_state_store=store))
+
+    assert store.get("x_subtitles") == {"sending": False, "output": result}
+    assert result["subtitles"] == [{"language_code": "EN", "display_name": "English", "media_id": SUBS_ID}]
+
+
+def test_a_retry_returns_the_recorded_receipt_without_asking_x(hook_class: mock.MagicMock, tmp_path: Path) -> None:
+    (path := tmp_path / "clip.en.srt").write_bytes(SRT)
+    recorded = {**VIDEO, "subtitles": [{"language_code": "EN", "display_name": "English", "media_id": SUBS_ID}]}
+    store = FakeTaskStateStore()
+    store.set("x_subtitles", {"sending": False, "output": recorded})
+
+    assert subtitles(path).execute(task_context(try_number=2, task_state_store=store)) == recorded
+    hook_class.assert_not_called()

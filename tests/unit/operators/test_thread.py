@@ -13,7 +13,7 @@ from airflow_provider.exceptions import TwitterApiError, TwitterInputError, Twit
 from airflow_provider.operators.thread import CreateThreadOperator
 from airflow_provider.rules.post_options import PostOptions
 from airflow_provider.rules.receipt import MediaReceipt
-from tests.unit.task_context import task_context
+from tests.unit.task_context import FakeTaskStateStore, task_context
 
 NOT_SUMMONED = (
     "Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the "
@@ -72,6 +72,7 @@ def test_items_are_posted_as_a_chain_of_replies(
             check_media=False,  # checked once for the whole thread, below
             options=PostOptions(made_with_ai=True, in_reply_to_tweet_id=parent),
             earlier_attempt_since=None,  # a first try does not look back
+            search_first=True,
         )
         for text, media_ids, parent in zip(texts, media, parents, strict=True)
     ]
@@ -211,3 +212,77 @@ def test_template_fields_and_parse_time_options() -> None:
         CreateThreadOperator(task_id="thread", items=["a"], reply_settings="nobody")
     with pytest.raises(TwitterInputError, match="twitter_conn_id must name an Airflow connection"):
         CreateThreadOperator(task_id="thread", items=["a"], twitter_conn_id="my conn")
+
+
+# -- Airflow 3.3: the task state store records each item as it is posted ---------------------------------------------
+
+
+def test_with_a_state_store_each_item_is_recorded_around_its_post(hook: mock.MagicMock) -> None:
+    store = FakeTaskStateStore()
+    hook.create_tweet.side_effect = created("101", "102", "103", "104")
+
+    ids = CreateThreadOperator(task_id="thread", items=ITEMS).execute(task_context(task_state_store=store))
+
+    assert [value for _, value, _ in store.writes] == [
+        {"sending": True, "done": []},
+        {"sending": False, "done": ["101"]},
+        {"sending": True, "done": ["101"]},
+        {"sending": False, "done": ["101", "102"]},
+        {"sending": True, "done": ["101", "102"]},
+        {"sending": False, "done": ["101", "102", "103"]},
+        {"sending": True, "done": ["101", "102", "103"]},
+        {"sending": False, "done": ["101", "102", "103", "104"]},
+        {"sending": False, "output": ids},
+    ]
+    assert {c.kwargs["search_first"] for c in hook.create_tweet.call_args_list} == {False}
+
+
+def test_a_retry_goes_on_after_the_recorded_items_without_reading_the_timeline(hook: mock.MagicMock) -> None:
+    store = FakeTaskStateStore()
+    store.set("x_thread", {"sending": False, "done": ["201", "202"]})
+    hook.create_tweet.side_effect = created("203", "204")
+
+    ids = CreateThreadOperator(task_id="thread", items=ITEMS).execute(
+        task_context(try_number=2, run_after=BEGAN, task_state_store=store)
+    )
+
+    assert ids == ["201", "202", "203", "204"]
+    hook.own_posts_since.assert_not_called()
+    assert posted(hook) == [("Three (3/4)", [], "202"), ("Four (4/4)", [], "203")]
+    assert {c.kwargs["search_first"] for c in hook.create_tweet.call_args_list} == {False}
+
+
+def test_a_retry_after_an_item_whose_answer_was_lost_reads_the_timeline(hook: mock.MagicMock) -> None:
+    """Item 2 was being sent when the try died: whether X made it only X knows, so the chain is read from X."""
+    store = FakeTaskStateStore()
+    store.set("x_thread", {"sending": True, "done": ["201"]})
+    hook.own_posts_since.return_value = [
+        {
+            "id": "202",
+            "text": "Two (2/4)",
+            "created_at": iso(2),
+            "referenced_tweets": [{"type": "replied_to", "id": "201"}],
+        },
+        {"id": "201", "text": "One", "created_at": iso(3), "attachments": {"media_keys": [f"3_{PHOTO}"]}},
+    ]
+    hook.create_tweet.side_effect = created("203", "204")
+
+    ids = CreateThreadOperator(task_id="thread", items=ITEMS).execute(
+        task_context(try_number=2, run_after=BEGAN, task_state_store=store)
+    )
+
+    assert ids == ["201", "202", "203", "204"]
+    hook.own_posts_since.assert_called_once_with(BEGAN.timestamp())
+    assert store.get("x_thread") == {"sending": False, "output": ids}
+
+
+def test_a_retry_of_a_finished_thread_returns_it_without_asking_x(hook_class: mock.MagicMock) -> None:
+    store = FakeTaskStateStore()
+    store.set("x_thread", {"sending": False, "output": ["1", "2", "3", "4"]})
+
+    ids = CreateThreadOperator(task_id="thread", items=ITEMS).execute(
+        task_context(try_number=3, task_state_store=store)
+    )
+
+    assert ids == ["1", "2", "3", "4"]
+    hook_class.assert_not_called()

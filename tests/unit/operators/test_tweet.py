@@ -13,7 +13,7 @@ from airflow.providers.common.compat.sdk import AirflowFailException
 from airflow_provider.exceptions import TwitterInputError, TwitterRejectedError
 from airflow_provider.operators.tweet import CreateTweetOperator
 from airflow_provider.rules.post_options import PostOptions
-from tests.unit.task_context import task_context
+from tests.unit.task_context import FakeTaskStateStore, task_context
 
 IMAGE = {"media_id": "1880028106020515841", "media_key": "3_1880028106020515841", "state": "succeeded"}
 
@@ -28,7 +28,7 @@ def test_tweet_returns_the_post_and_logs_its_url(
     hook_class.assert_called_once_with("twitter_default")
     # The receipts go as they are: from them the hook knows which media need no STATUS.
     hook.create_tweet.assert_called_once_with(
-        "Hello", [IMAGE, "123"], options=PostOptions(), earlier_attempt_since=None
+        "Hello", [IMAGE, "123"], options=PostOptions(), earlier_attempt_since=None, search_first=True
     )
     assert "Posted https://x.com/i/web/status/1800000000000000001" in capsys.readouterr().out  # structlog
 
@@ -97,7 +97,7 @@ def test_retried_task_says_since_when_an_earlier_try_may_have_posted(hook: mock.
     op = CreateTweetOperator(task_id="post", text="Hello", media_ids=[IMAGE])
     assert op.execute(task_context(try_number=2, run_started=cleared, run_after=due))["id"] == "1900"
     hook.create_tweet.assert_called_once_with(
-        "Hello", [IMAGE], options=PostOptions(), earlier_attempt_since=due.timestamp()
+        "Hello", [IMAGE], options=PostOptions(), earlier_attempt_since=due.timestamp(), search_first=True
     )
 
 
@@ -137,3 +137,70 @@ def test_templated_arguments_are_not_checked_at_parse_time() -> None:
 
 def test_template_fields() -> None:
     assert CreateTweetOperator.template_fields == ("text", "media_ids", "community_id", "in_reply_to_tweet_id")
+
+
+# -- Airflow 3.3: the task state store remembers the post -----------------------------------------------------------
+
+
+def test_with_a_state_store_the_intent_goes_before_the_post_and_the_whole_output_after(hook: mock.MagicMock) -> None:
+    store = FakeTaskStateStore()
+
+    def post(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        assert store.get("x_post") == {"sending": True, "done": []}  # the intent is stored before X is asked
+        return {"id": "1904", "text": "Hello", "url": "https://x.com/i/web/status/1904"}
+
+    hook.create_tweet.side_effect = post
+    output = CreateTweetOperator(task_id="post", text="Hello").execute(task_context(task_state_store=store))
+
+    assert store.get("x_post") == {"sending": False, "output": output}  # every key, so a retry returns the same
+    assert hook.create_tweet.call_args.kwargs["search_first"] is False
+    assert all(retention == dt.timedelta(days=1) for _, _, retention in store.writes)  # nothing kept forever
+
+
+def test_a_retry_returns_the_recorded_post_without_asking_x(
+    hook_class: mock.MagicMock, capsys: pytest.CaptureFixture[str]
+) -> None:
+    recorded = {"id": "1905", "text": "Hello", "url": "https://x.com/i/web/status/1905"}
+    store = FakeTaskStateStore()
+    store.set("x_post", {"sending": False, "output": recorded})
+
+    output = CreateTweetOperator(task_id="post", text="Hello", media_ids=[IMAGE]).execute(
+        task_context(try_number=2, task_state_store=store)
+    )
+
+    assert output == recorded
+    hook_class.assert_not_called()  # no hook, no connection, no request
+    assert "An earlier try made post 1905 (task state store); returning it." in capsys.readouterr().out
+
+
+def test_a_retry_after_an_intent_without_result_searches_x_first(hook: mock.MagicMock) -> None:
+    """The answer was lost between the POST and the record: only X knows, so the timeline is searched."""
+    store = FakeTaskStateStore()
+    store.set("x_post", {"sending": True, "done": []})
+    hook.create_tweet.return_value = {"id": "1906", "text": "Hello"}
+    due = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)
+
+    CreateTweetOperator(task_id="post", text="Hello", media_ids=[IMAGE]).execute(
+        task_context(try_number=2, run_after=due, task_state_store=store)
+    )
+
+    assert hook.create_tweet.call_args.kwargs == {
+        "options": PostOptions(),
+        "earlier_attempt_since": due.timestamp(),
+        "search_first": True,
+    }
+    assert store.get("x_post") == {"sending": False, "output": {"id": "1906", "text": "Hello"}}
+
+
+def test_a_retry_without_an_intent_posts_without_searching(hook: mock.MagicMock) -> None:
+    """The earlier try died before the intent was stored, so it sent no post: no timeline read first (a duplicate
+    refusal still sends the hook looking, hence the time it is given)."""
+    hook.create_tweet.return_value = {"id": "1907", "text": "Hello"}
+    due = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)
+
+    CreateTweetOperator(task_id="post", text="Hello", media_ids=[IMAGE]).execute(
+        task_context(try_number=2, run_after=due, task_state_store=FakeTaskStateStore())
+    )
+
+    assert hook.create_tweet.call_args.kwargs["search_first"] is False
+    assert hook.create_tweet.call_args.kwargs["earlier_attempt_since"] == due.timestamp()
