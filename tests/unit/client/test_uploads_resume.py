@@ -7,6 +7,7 @@ from __future__ import annotations
 import itertools
 from collections.abc import Set
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -33,7 +34,7 @@ class Journal:
 
     def __init__(self, resume: tuple[str, frozenset[int]] | None = None) -> None:
         self.resume = resume
-        self.notes: list[tuple[str, object]] = []
+        self.notes: list[tuple[str, Any]] = []
 
     def resume_point(self) -> tuple[str, frozenset[int]] | None:
         return self.resume

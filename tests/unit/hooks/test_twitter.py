@@ -16,6 +16,7 @@ import requests
 from airflow.providers.common.compat.sdk import redact
 
 from airflow_provider.client.api import XClient
+from airflow_provider.client.resume import UploadJournal
 from airflow_provider.client.retry import RetryPolicy
 from airflow_provider.client.upload_api import V1UploadApi
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError
@@ -219,14 +220,17 @@ MEDIA = MediaFile(path="clip.mp4", size=10, media_type="video/mp4", media_catego
 RECEIPT = MediaReceipt("7", state="pending")
 METADATA = MediaMetadata(alt_text="A chart")
 OPTIONS = PostOptions(reply_settings="following")
+JOURNAL = mock.Mock(spec=UploadJournal)  # the hook hands it on as it is
 RETURN_NOTHING = {"media.append", "media.set_metadata", "media.check_postable"}
 Call = tuple[Callable[[TwitterHook], Any], str, tuple[Any, ...], dict[str, Any]]
 DELEGATED: list[Call] = [
     (
-        lambda h: h.upload_media(MEDIA, chunk_size=4096, parallel_segments=2, alt_text="a", metadata=None),
+        lambda h: h.upload_media(
+            MEDIA, chunk_size=4096, parallel_segments=2, alt_text="a", metadata=None, journal=JOURNAL
+        ),
         "upload",
         (MEDIA,),
-        {"chunk_size": 4096, "parallel_segments": 2, "alt_text": "a", "metadata": None},
+        {"chunk_size": 4096, "parallel_segments": 2, "alt_text": "a", "metadata": None, "journal": JOURNAL},
     ),
     (
         lambda h: h.initialize_upload(total_bytes=10, media_type="video/mp4", media_category="tweet_video"),
@@ -256,10 +260,12 @@ DELEGATED: list[Call] = [
     (lambda h: h.check_media_postable([RECEIPT]), "media.check_postable", ([RECEIPT],), {}),
     (lambda h: h.get_me(), "posts.me", (), {}),
     (
-        lambda h: h.create_tweet("hi", ["7"], check_media=False, options=OPTIONS, earlier_attempt_since=5.0),
+        lambda h: h.create_tweet(
+            "hi", ["7"], check_media=False, options=OPTIONS, earlier_attempt_since=5.0, search_first=False
+        ),
         "posts.create",
         ("hi", ["7"]),
-        {"check_media": False, "options": OPTIONS, "earlier_attempt_since": 5.0},
+        {"check_media": False, "options": OPTIONS, "earlier_attempt_since": 5.0, "search_first": False},
     ),
     (lambda h: h.own_posts_since(5.0), "posts.own_posts_since", (5.0,), {}),
 ]
