@@ -24,12 +24,14 @@ API_URL = "AIRFLOW__API__BASE_URL"
 
 @contextmanager
 def api_server(env: dict[str, str], name: str) -> Iterator[str]:
-    """The server's URL while it runs, on the metadata DB of ``env``. Only the core API (``/api/v2``, ``/auth``),
-    one worker: the tests neither run tasks through it nor call it concurrently."""
+    """The server's URL while it runs, on the metadata DB of ``env``, one worker: the core API (``/api/v2``,
+    ``/auth``) the tests read runs through, and the execution API (``/execution/``) for the runs that go through an
+    executor (``dags test --use-executor``), whose task processes a test can kill and Airflow retry."""
     processes = Processes(name)
     port = free_port()
     url = f"http://{LOOPBACK}:{port}"
-    argv = [AIRFLOW, "api-server", "--apps", "core", "--workers", "1", "--host", LOOPBACK, "--port", str(port)]
+    argv = [AIRFLOW, "api-server", "--apps", "core,execution", "--workers", "1", "--host", LOOPBACK]
+    argv += ["--port", str(port)]
     try:
         process = processes.start("api-server", argv, {**env, API_URL: url})
         wait_until(f"api-server answering (log: {process.log})", lambda: _healthy(process, url), START_TIMEOUT_SECS)

@@ -9,6 +9,7 @@ temp dir, AIRFLOW_HOME, api-server, S3 server; emulators and servers on free por
 from __future__ import annotations
 
 import os
+import secrets
 import subprocess
 from collections.abc import Iterator
 from typing import Any
@@ -38,11 +39,13 @@ def airflow_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         # The simple auth manager gives anyone a token, as an admin: the tests' REST calls and the approval's
         # answers (tests/e2e/hitl_responder.py).
         "AIRFLOW__CORE__SIMPLE_AUTH_MANAGER_ALL_ADMINS": "True",
+        # Task tokens of `dags test --use-executor` runs are signed by the run and checked by the api-server.
+        "AIRFLOW__API_AUTH__JWT_SECRET": secrets.token_urlsafe(32),
     }
     env.pop("AIRFLOW_CONN_TWITTER_DEFAULT", None)
     subprocess.run([AIRFLOW, "db", "migrate"], env=env, check=True, capture_output=True, timeout=300)
     with api_server(env, f"e2e-{WORKER}") as url:
-        yield {**env, API_URL: url}
+        yield {**env, API_URL: url, "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"{url}/execution/"}
 
 
 @pytest.fixture

@@ -8,7 +8,9 @@ import json
 import re
 import subprocess
 import sys
+import tempfile
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -71,7 +73,11 @@ def run_dag(
     conf: dict[str, Any] | None = None,
     conn_extra: dict[str, Any] | None = None,
     dags_folder: Path = ROOT / "dags",
+    while_running: Callable[[subprocess.Popen[bytes], Api], None] | None = None,
 ) -> DagRun:
+    """``airflow dags test dag_id``. With ``while_running``, the run goes through Airflow's LocalExecutor
+    (``--use-executor``): each task in a process of its own, supervised, retried by Airflow when it dies, and
+    ``while_running(process, api)`` is called once the run has started (to kill a task's process, say)."""
     connection = json.loads(emulator.connection_json())
     connection["extra"].update(conn_extra or {})
     env = {**airflow_env, "AIRFLOW_CONN_TWITTER_DEFAULT": json.dumps(connection)}
@@ -79,9 +85,20 @@ def run_dag(
     cmd = [AIRFLOW, "dags", "test", dag_id]
     if conf:
         cmd += ["-c", json.dumps(conf)]
-    proc = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=600)
-    output = proc.stdout + proc.stderr
+    if while_running is not None:
+        cmd.append("--use-executor")
+        env["AIRFLOW__CORE__EXECUTOR"] = "LocalExecutor"
     api = airflow_api(airflow_env)
+    with tempfile.TemporaryFile() as out:  # a file, not a pipe: nothing blocks while the test acts on the run
+        with subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT) as proc:
+            try:
+                if while_running is not None:
+                    while_running(proc, api)
+                proc.wait(timeout=600)
+            finally:
+                proc.kill()
+        out.seek(0)
+        output = out.read().decode(errors="replace")
     runs = api.call("GET", f"/dags/{dag_id}/dagRuns", params={"order_by": "-id", "limit": 1})["dag_runs"]
     assert runs, f"airflow dags test {dag_id} left no run:\n{output[-3000:]}"
     run_id = runs[0]["dag_run_id"]
