@@ -8,7 +8,7 @@ and a post without media by its text, since a given time. The timeline is read p
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
@@ -48,6 +48,7 @@ class PostEndpoints:
         options: PostOptions | None = None,
         earlier_attempt_since: float | None = None,
         search_first: bool = True,
+        on_sending: Callable[[], None] | None = None,
     ) -> dict[str, Any]:
         """Post once: ``{"id", "text"}`` of the post.
 
@@ -78,6 +79,8 @@ class PostEndpoints:
         if ids:
             body["media"] = {"media_ids": ids}
         started = time.time() if earlier_attempt_since is None else earlier_attempt_since
+        if on_sending is not None:
+            on_sending()
         try:
             return data_of(self.session.request("POST", "/2/tweets", json=body), "POST /2/tweets")
         except TwitterApiError as e:

@@ -7,7 +7,7 @@ keeps the methods tasks and users call. The module does not import ``requests``:
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import cached_property
 from typing import Any
 
@@ -235,6 +235,7 @@ class TwitterHook(BaseHook):
         options: PostOptions | None = None,
         earlier_attempt_since: float | None = None,
         search_first: bool = True,
+        on_sending: Callable[[], None] | None = None,
     ) -> dict[str, Any]:
         return self.client.posts.create(
             text,
@@ -243,6 +244,7 @@ class TwitterHook(BaseHook):
             options=options,
             earlier_attempt_since=earlier_attempt_since,
             search_first=search_first,
+            on_sending=on_sending,
         )
 
     def own_posts_since(self, since: float) -> list[dict[str, Any]]:

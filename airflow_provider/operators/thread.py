@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
@@ -105,7 +106,6 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
                 self.hook.check_media_postable(item.media)
         for item in items[len(posted) :]:
             parent = posted[-1] if posted else root_id
-            record.intend(posted)
             try:
                 post = self.hook.create_tweet(
                     item.text,
@@ -113,7 +113,8 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
                     check_media=False,
                     options=self._options(parent),
                     earlier_attempt_since=since,
-                    search_first=record.memory is None,  # with a store, this try's own intent: nothing to find
+                    search_first=record.memory is None,  # with a store, no intent of an earlier try is left
+                    on_sending=functools.partial(record.intend, list(posted)),
                 )
             except TwitterApiError as e:
                 raise broken_thread(e, item, posted, len(items)) from None

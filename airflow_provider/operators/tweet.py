@@ -90,7 +90,6 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
         if record.output is not None:
             self.log.info("An earlier try made post %s (task state store); returning it.", record.output["id"])
             return record.output
-        record.intend()
         # An earlier try may have posted before it died: the hook finds that post instead of posting again, searching
         # first only where the task state store cannot tell (before Airflow 3.3, or the answer lost).
         post = self.hook.create_tweet(
@@ -99,6 +98,7 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
             options=options,
             earlier_attempt_since=earlier_tries_since(context),
             search_first=record.search_first,
+            on_sending=record.intend,  # after the checks, right before the POST
         )
         self.log.info("Posted https://x.com/i/web/status/%s", post["id"])
         return record.keep(post)

@@ -39,7 +39,7 @@ VIDEO_DAGS = ("example_twitter_video", "example_twitter_video_deferrable")
 # DAGs whose ``text`` param lets a run name itself in its post.
 TEXT_DAGS = (*VIDEO_DAGS, "example_twitter_images")
 EXAMPLE_DAGS = (*TEXT_DAGS, "example_twitter_taskflow")
-TEST_DAGS = ("deployment_sensor_timeout", "deployment_post_retry")
+TEST_DAGS = ("deployment_sensor_timeout", "deployment_post_retry", "deployment_upload_retry")
 # Human-in-the-loop operators (the approval example) exist from Airflow 3.1; on 3.0 that file defines no DAG.
 HITL = Version(version("apache-airflow")) >= Version("3.1")
 # Example DAGs with their own checks (test_local_executor_flows.py), not the every-example-DAG test's.

@@ -4,9 +4,11 @@ triggerer processes on PostgreSQL, DAG runs triggered and read through the REST 
 from __future__ import annotations
 
 import signal
+from pathlib import Path
 
 import pytest
 
+from tests.deployment.crashes import post_killed_after_x_accepted_the_post, upload_killed_mid_way
 from tests.deployment.deployment import EXAMPLE_DAGS, Deployment
 
 pytestmark = pytest.mark.deployment
@@ -71,23 +73,8 @@ def test_triggerer_killed_mid_wait(local: Deployment) -> None:
 
 
 def test_post_task_killed_after_x_accepted_the_post(local: Deployment) -> None:
-    """The post is made, its answer held back; the task's process is killed; the retry must not post again."""
-    local.emulator.start(processing_secs=6, check_after_secs=1)
-    # The first POST is carried out but its connection dropped; the client's retries then hang for minutes.
-    local.emulator.set_faults(
-        [
-            {"endpoint": "tweets", "calls": [1], "kind": "lost_answer"},
-            {"endpoint": "tweets", "kind": "slow", "delay_secs": 300},
-            {"endpoint": "user_tweets", "kind": "slow", "delay_secs": 300},
-        ]
-    )
-    run = local.trigger("deployment_post_retry", "post_killed")
-    local.wait("the post made on X", local.emulator.posts, RUN_TIMEOUT)
-    pid = local.wait("the post task's pid", lambda: local.task_pid(run, "post"), 60)
-    local.processes.kill_descendant(pid)
-    local.emulator.set_faults([])
-    local.wait_finished([run], RUN_TIMEOUT)
+    post_killed_after_x_accepted_the_post(local, "post_killed")
 
-    assert run.tasks["post"]["try_number"] == 2, run.describe()
-    assert run.state == "success", run.describe()
-    assert len(local.emulator.posts()) == 1
+
+def test_upload_task_killed_mid_upload(local: Deployment, tmp_path: Path) -> None:
+    upload_killed_mid_way(local, tmp_path, "upload_killed")

@@ -18,7 +18,14 @@ SAMPLE_VIDEO = Path(__file__).resolve().parents[3] / "dags" / "media" / "sample.
 SENSOR_TIMEOUT_SECS = 15
 
 
-def upload_wait_post(dag_id: str, *, sensor_timeout: float, post_retries: int) -> DAG:
+def upload_wait_post(
+    dag_id: str,
+    *,
+    sensor_timeout: float,
+    post_retries: int,
+    upload_retries: int = 0,
+    file_path: str = str(SAMPLE_VIDEO),
+) -> DAG:
     with DAG(
         dag_id=dag_id,
         schedule=None,
@@ -27,7 +34,12 @@ def upload_wait_post(dag_id: str, *, sensor_timeout: float, post_retries: int) -
         tags=["deployment-test"],
         params={"text": "deployment test"},
     ) as dag:
-        upload = MediaUploadOperator(task_id="upload_media", file_path=str(SAMPLE_VIDEO))
+        upload = MediaUploadOperator(
+            task_id="upload_media",
+            file_path=file_path,
+            retries=upload_retries,
+            retry_delay=timedelta(seconds=2),
+        )
         wait = MediaProcessingSensor(task_id="wait_for_processing", media_id=upload.output, timeout=sensor_timeout)
         CreateTweetOperator(
             task_id="post",
@@ -45,3 +57,12 @@ deployment_sensor_timeout = upload_wait_post(
 )
 # The post task gets a second try after its process is killed.
 deployment_post_retry = upload_wait_post("deployment_post_retry", sensor_timeout=30 * 60, post_retries=1)
+# The upload task gets a second try after its process is killed mid-upload; the test writes a large video and names
+# it in the run's conf.
+deployment_upload_retry = upload_wait_post(
+    "deployment_upload_retry",
+    sensor_timeout=30 * 60,
+    post_retries=1,
+    upload_retries=1,
+    file_path="{{ dag_run.conf['path'] }}",
+)

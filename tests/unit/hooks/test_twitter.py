@@ -261,11 +261,23 @@ DELEGATED: list[Call] = [
     (lambda h: h.get_me(), "posts.me", (), {}),
     (
         lambda h: h.create_tweet(
-            "hi", ["7"], check_media=False, options=OPTIONS, earlier_attempt_since=5.0, search_first=False
+            "hi",
+            ["7"],
+            check_media=False,
+            options=OPTIONS,
+            earlier_attempt_since=5.0,
+            search_first=False,
+            on_sending=print,
         ),
         "posts.create",
         ("hi", ["7"]),
-        {"check_media": False, "options": OPTIONS, "earlier_attempt_since": 5.0, "search_first": False},
+        {
+            "check_media": False,
+            "options": OPTIONS,
+            "earlier_attempt_since": 5.0,
+            "search_first": False,
+            "on_sending": print,
+        },
     ),
     (lambda h: h.own_posts_since(5.0), "posts.own_posts_since", (5.0,), {}),
 ]

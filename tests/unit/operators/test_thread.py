@@ -73,6 +73,7 @@ def test_items_are_posted_as_a_chain_of_replies(
             options=PostOptions(made_with_ai=True, in_reply_to_tweet_id=parent),
             earlier_attempt_since=None,  # a first try does not look back
             search_first=True,
+            on_sending=mock.ANY,
         )
         for text, media_ids, parent in zip(texts, media, parents, strict=True)
     ]
@@ -219,8 +220,13 @@ def test_template_fields_and_parse_time_options() -> None:
 
 def test_with_a_state_store_each_item_is_recorded_around_its_post(hook: mock.MagicMock) -> None:
     store = FakeTaskStateStore()
-    hook.create_tweet.side_effect = created("101", "102", "103", "104")
+    answers = iter(created("101", "102", "103", "104"))
 
+    def post(*args: Any, on_sending: Any, **kwargs: Any) -> dict[str, str]:
+        on_sending()  # what the hook does right before the POST
+        return next(answers)
+
+    hook.create_tweet.side_effect = post
     ids = CreateThreadOperator(task_id="thread", items=ITEMS).execute(task_context(task_state_store=store))
 
     assert [value for _, value, _ in store.writes] == [

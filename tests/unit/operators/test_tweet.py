@@ -28,7 +28,12 @@ def test_tweet_returns_the_post_and_logs_its_url(
     hook_class.assert_called_once_with("twitter_default")
     # The receipts go as they are: from them the hook knows which media need no STATUS.
     hook.create_tweet.assert_called_once_with(
-        "Hello", [IMAGE, "123"], options=PostOptions(), earlier_attempt_since=None, search_first=True
+        "Hello",
+        [IMAGE, "123"],
+        options=PostOptions(),
+        earlier_attempt_since=None,
+        search_first=True,
+        on_sending=mock.ANY,
     )
     assert "Posted https://x.com/i/web/status/1800000000000000001" in capsys.readouterr().out  # structlog
 
@@ -97,7 +102,12 @@ def test_retried_task_says_since_when_an_earlier_try_may_have_posted(hook: mock.
     op = CreateTweetOperator(task_id="post", text="Hello", media_ids=[IMAGE])
     assert op.execute(task_context(try_number=2, run_started=cleared, run_after=due))["id"] == "1900"
     hook.create_tweet.assert_called_once_with(
-        "Hello", [IMAGE], options=PostOptions(), earlier_attempt_since=due.timestamp(), search_first=True
+        "Hello",
+        [IMAGE],
+        options=PostOptions(),
+        earlier_attempt_since=due.timestamp(),
+        search_first=True,
+        on_sending=mock.ANY,
     )
 
 
@@ -145,8 +155,10 @@ def test_template_fields() -> None:
 def test_with_a_state_store_the_intent_goes_before_the_post_and_the_whole_output_after(hook: mock.MagicMock) -> None:
     store = FakeTaskStateStore()
 
-    def post(*args: Any, **kwargs: Any) -> dict[str, Any]:
-        assert store.get("x_post") == {"sending": True, "done": []}  # the intent is stored before X is asked
+    def post(*args: Any, on_sending: Any, **kwargs: Any) -> dict[str, Any]:
+        assert store.get("x_post") is None  # not before the hook's checks...
+        on_sending()  # ...but right before the POST
+        assert store.get("x_post") == {"sending": True, "done": []}
         return {"id": "1904", "text": "Hello", "url": "https://x.com/i/web/status/1904"}
 
     hook.create_tweet.side_effect = post
@@ -188,6 +200,7 @@ def test_a_retry_after_an_intent_without_result_searches_x_first(hook: mock.Magi
         "options": PostOptions(),
         "earlier_attempt_since": due.timestamp(),
         "search_first": True,
+        "on_sending": mock.ANY,
     }
     assert store.get("x_post") == {"sending": False, "output": {"id": "1906", "text": "Hello"}}
 
