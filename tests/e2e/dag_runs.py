@@ -5,7 +5,9 @@ tests/e2e/api_server.py), what it printed, and the emulator's admin API. No SQL 
 from __future__ import annotations
 
 import json
+import os
 import re
+import signal
 import subprocess
 import sys
 import tempfile
@@ -20,6 +22,7 @@ import requests
 
 from airflow_provider.emulator import EmulatorConfig, EmulatorServer
 from tests.deployment.deployment import Api
+from tests.deployment.harness import wait_until
 from tests.e2e.api_server import API_URL
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -90,13 +93,15 @@ def run_dag(
         env["AIRFLOW__CORE__EXECUTOR"] = "LocalExecutor"
     api = airflow_api(airflow_env)
     with tempfile.TemporaryFile() as out:  # a file, not a pipe: nothing blocks while the test acts on the run
-        with subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT) as proc:
+        with subprocess.Popen(cmd, env=env, stdout=out, stderr=subprocess.STDOUT, start_new_session=True) as proc:
             try:
                 if while_running is not None:
                     while_running(proc, api)
+                    _wait_finished_then_exit(proc, api, dag_id)
                 proc.wait(timeout=600)
             finally:
-                proc.kill()
+                if proc.poll() is None:
+                    os.killpg(proc.pid, signal.SIGKILL)  # `dags test` and the executor's workers
         out.seek(0)
         output = out.read().decode(errors="replace")
     runs = api.call("GET", f"/dags/{dag_id}/dagRuns", params={"order_by": "-id", "limit": 1})["dag_runs"]
@@ -131,6 +136,23 @@ def run_dag(
         posts=requests.get(f"{admin}/posts", timeout=10).json(),
         requests=requests.get(f"{admin}/requests", timeout=10).json(),
     )
+
+
+def _wait_finished_then_exit(proc: subprocess.Popen[bytes], api: Api, dag_id: str) -> None:
+    """Once the run has finished, give ``dags test`` a while to stop its LocalExecutor, then stop its session: the
+    executor's shutdown can wait forever on a worker that missed its stop message (seen on 3.3.2 after a task's
+    process was killed), which is Airflow's and not what the test is about."""
+
+    def finished() -> bool:
+        runs = api.call("GET", f"/dags/{dag_id}/dagRuns", params={"order_by": "-id", "limit": 1})["dag_runs"]
+        return proc.poll() is not None or bool(runs and runs[0]["state"] in ("success", "failed"))
+
+    wait_until(f"the {dag_id} run finished", finished, 600, interval=2)
+    try:
+        proc.wait(timeout=60)
+    except subprocess.TimeoutExpired:  # the run is over and recorded: nothing is lost
+        os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait()
 
 
 def _key(task_id: str, map_index: int) -> str:
