@@ -14,6 +14,7 @@ from starlette.routing import Route
 
 from airflow_provider.emulator.context import EmulatorContext
 from airflow_provider.emulator.errors import InvalidRequest, int_in_range
+from airflow_provider.emulator.oneshot import V2_KINDS, owners, upload_whole
 from airflow_provider.emulator.payload import Payload, form_int, read_payload
 from airflow_provider.emulator.pipeline import answer
 from airflow_provider.emulator.problems import PROBLEMS, v2_error
@@ -24,6 +25,7 @@ from airflow_provider.emulator.schemas import (
     METADATA,
     SUBTITLES_CREATE,
     SUBTITLES_DELETE,
+    UPLOAD,
     validate,
 )
 from airflow_provider.emulator.state import MediaView, Post, iso_timestamp
@@ -35,6 +37,27 @@ Action = Callable[[EmulatorContext, Request, Payload], Response]
 def media_data(view: MediaView) -> dict[str, Any]:
     """``data`` of FINALIZE and STATUS."""
     return {"id": view.id, "media_key": view.media_key, **view.details()}
+
+
+def _fields(payload: Payload, schema: dict[str, Any]) -> dict[str, Any]:
+    """A media body checked against ``schema``: multipart (``media`` a file part, numbers as text) or JSON (``media``
+    base64), as OAS AppendMediaUploadRequest and MediaUploadRequest allow."""
+    if payload.mime != "multipart/form-data":
+        return validate(schema, payload.json_object())
+    fields = payload.object()
+    body = {**fields, "segment_index": form_int(fields.get("segment_index"))}
+    if payload.media is not None:
+        body["media"] = "<file>"
+    return validate(schema, {name: value for name, value in body.items() if value is not None})
+
+
+def _upload(context: EmulatorContext, request: Request, payload: Payload) -> Response:
+    """One-shot ``POST /2/media/upload`` (OAS 2.167 ``mediaUpload``), images and subtitles: see :mod:`oneshot`."""
+    body = _fields(payload, UPLOAD)
+    view = upload_whole(
+        context.state, payload.segment(), body["media_category"], owners(body.get("additional_owners")), kinds=V2_KINDS
+    )
+    return JSONResponse({"data": media_data(view)})
 
 
 def _initialize(context: EmulatorContext, request: Request, payload: Payload) -> Response:
@@ -53,14 +76,7 @@ def _initialize(context: EmulatorContext, request: Request, payload: Payload) ->
 
 def _append(context: EmulatorContext, request: Request, payload: Payload) -> Response:
     """Multipart (``media`` file part) or JSON (base64 ``media``), per OAS AppendMediaUploadRequest."""
-    if payload.mime == "multipart/form-data":
-        fields = payload.object()
-        body = {**fields, "segment_index": form_int(fields.get("segment_index"))}
-        if payload.media is not None:
-            body["media"] = "<file>"
-        validate(APPEND, {name: value for name, value in body.items() if value is not None})
-    else:
-        body = validate(APPEND, payload.json_object())
+    body = _fields(payload, APPEND)
     expires_at = context.state.append(request.path_params["media_id"], body["segment_index"], payload.segment())
     return JSONResponse({"data": {"expires_at": int(expires_at)}})
 
@@ -80,9 +96,12 @@ def _status(context: EmulatorContext, request: Request, payload: Payload) -> Res
 
 
 def _metadata(context: EmulatorContext, request: Request, payload: Payload) -> Response:
+    """``associated_metadata`` is an object, "the metadata now associated with the media" (OAS 2.167
+    ``CreateMediaMetadataResponseData``; an object with alt_text, sensitive_media_warning, ... parts in every spec since
+    2025-02-06): the emulator answers every part the media now has."""
     body = validate(METADATA, payload.json_object())
-    context.state.set_metadata(body["id"], body.get("metadata", {}))
-    return JSONResponse({"data": {"associated_metadata": True, "id": body["id"]}})
+    associated = context.state.set_metadata(body["id"], body.get("metadata", {}))
+    return JSONResponse({"data": {"associated_metadata": associated, "id": body["id"]}})
 
 
 def _create_subtitles(context: EmulatorContext, request: Request, payload: Payload) -> Response:
@@ -189,6 +208,7 @@ def _endpoint(context: EmulatorContext, endpoint: str, action: Action) -> Callab
 
 def routes(context: EmulatorContext) -> list[Route]:
     table: list[tuple[str, str, str, Action]] = [
+        ("POST", "/2/media/upload", "upload", _upload),
         ("POST", "/2/media/upload/initialize", "initialize", _initialize),
         ("POST", "/2/media/upload/{media_id}/append", "append", _append),
         ("POST", "/2/media/upload/{media_id}/finalize", "finalize", _finalize),

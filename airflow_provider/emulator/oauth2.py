@@ -41,6 +41,7 @@ _MEDIA = frozenset({"media.write"})
 _READ = frozenset({"tweet.read", "users.read"})
 # DOCS v2-authentication-mapping.mdx (posts, timelines, users/me); OAS UserToken security (media endpoints).
 ENDPOINT_SCOPES: Mapping[str, frozenset[str]] = {
+    "upload": _MEDIA,
     "initialize": _MEDIA,
     "append": _MEDIA,
     "finalize": _MEDIA,

@@ -341,19 +341,19 @@ class EmulatorState:
                 raise MediaNotFound(f"Media {media_id} {stage}; STATUS exists only for media in processing.")
             return self._view(session, now)
 
-    def set_alt_text(self, media_id: str, text: Any) -> None:
+    def set_alt_text(self, media_id: str, text: Any) -> dict[str, Any]:
+        """v1.1 ``media/metadata/create``: alt text alone, "<= 1000 chars" (v1 reference example)."""
         if not isinstance(text, str) or len(text) > catalog.MAX_ALT_TEXT_CHARS:
             raise InvalidRequest(
                 f"`alt_text.text` must be a string of at most {catalog.MAX_ALT_TEXT_CHARS} characters.",
-                {"metadata.alt_text.text": [text if not isinstance(text, str) else f"{len(text)} characters"]},
+                {"alt_text.text": [text if not isinstance(text, str) else f"{len(text)} characters"]},
             )
-        with self._lock:
-            self._live(media_id).alt_text = text
+        return self.set_metadata(media_id, {"alt_text": {"text": text}})
 
-    def set_metadata(self, media_id: str, metadata: dict[str, Any]) -> None:
-        """Store a schema-valid ``metadata`` object: each part given replaces that part (unknown: stricter than
-        merging inside a part). X's answer to a body that sets nothing, or to another user's media, is not
-        documented: both are refused (stricter)."""
+    def set_metadata(self, media_id: str, metadata: dict[str, Any]) -> dict[str, Any]:
+        """Store a schema-valid ``metadata`` object and return all the metadata now associated with the media: each
+        part given replaces that part (unknown: stricter than merging inside a part). X's answer to a body that sets
+        nothing, or to another user's media, is not documented: both are refused (stricter)."""
         if not metadata:
             raise InvalidRequest("`metadata` must set at least one field.", {"metadata": [metadata]})
         with self._lock:
@@ -361,6 +361,7 @@ class EmulatorState:
             session.metadata.update(metadata)
             if "alt_text" in metadata:
                 session.alt_text = metadata["alt_text"]["text"]
+            return dict(session.metadata)
 
     def attach_subtitles(self, video_id: str, category: str, track: SubtitleTrack) -> None:
         """Tie the uploaded subtitle file ``track.media_id`` to the video, refusing what X refuses or might refuse.

@@ -59,6 +59,34 @@ def finalize_image(target: Target) -> requests.Response:
     return target.post(f"/2/media/upload/{media_id}/finalize")
 
 
+def alt_text(target: Target) -> requests.Response:
+    media_id = _uploaded_image(target)
+    target.post(f"/2/media/upload/{media_id}/finalize").raise_for_status()
+    return target.post("/2/media/metadata", json={"id": media_id, "metadata": {"alt_text": {"text": "contract probe"}}})
+
+
+def append_index_out_of_range(target: Target) -> requests.Response:
+    media_id = _initialize(target)
+    return target.post(f"/2/media/upload/{media_id}/append", data={"segment_index": "1000"}, files={"media": PNG})
+
+
+def one_shot_image(target: Target) -> requests.Response:
+    return target.post("/2/media/upload", data={"media_category": "tweet_image"}, files={"media": PNG})
+
+
+def v1_simple_upload(target: Target) -> requests.Response:
+    return target.post_v1("/1.1/media/upload.json", files={"media": ("probe.png", PNG)})
+
+
+def v1_alt_text(target: Target) -> requests.Response:
+    media_id = v1_simple_upload(target).json()["media_id_string"]
+    return target.post_v1("/1.1/media/metadata/create.json", json={"media_id": media_id, "alt_text": {"text": "probe"}})
+
+
+def v1_without_command(target: Target) -> requests.Response:
+    return target.post_v1("/1.1/media/upload.json", data={"media_id": "1"})
+
+
 def status_of_image(target: Target) -> requests.Response:
     media_id = _uploaded_image(target)
     target.post(f"/2/media/upload/{media_id}/finalize").raise_for_status()
@@ -123,6 +151,12 @@ class Probe:
 
 PROBES = (
     Probe(finalize_image),
+    Probe(alt_text),
+    Probe(append_index_out_of_range),
+    Probe(one_shot_image),
+    Probe(v1_simple_upload),
+    Probe(v1_alt_text),
+    Probe(v1_without_command),
     Probe(status_of_image),
     Probe(initialize_unknown_field),
     Probe(users_me),
