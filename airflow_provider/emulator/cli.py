@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--stuck-error", action="store_true", help="failed media report in_progress with an error")
     parser.add_argument(
+        "--out-of-order-corrupts",
+        action="store_true",
+        help="a video or GIF whose segments arrived out of index order fails processing (X's behaviour is unknown)",
+    )
+    parser.add_argument(
         "--self-replies",
         action="store_true",
         help="replies to the user's own posts are allowed without a summons (default: refused, the stricter unknown)",

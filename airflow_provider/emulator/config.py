@@ -30,6 +30,9 @@ class EmulatorConfig:
     ``rate_limits`` override X's per-endpoint limits (e.g. a tiny one in a test), ``rate_limit_window_secs`` is
     the window length; ``min_video_secs``/``max_video_secs`` bound a video's duration (a standard account's);
     ``out_of_credits`` and ``usage_capped`` put the account in those billing states from the start.
+    ``out_of_order_corrupts`` makes a video or GIF whose segments arrived out of index order fail processing with
+    ``InvalidMedia``, as if X put the file together in arrival order: X documents neither that it reassembles
+    parallel APPENDs by index nor that it does not, so the provider's safety net for that case can be tested.
     ``self_replies`` lets the user reply to its own posts without a summons (X's rule since 2026-02-23 leaves it
     undocumented; refused by default, the stricter answer; see :meth:`EmulatorState.create_post`).
 
@@ -61,6 +64,7 @@ class EmulatorConfig:
     out_of_credits: bool = False
     usage_capped: bool = False
     self_replies: bool = False
+    out_of_order_corrupts: bool = False
     oauth2_client_id: str = DEFAULT_OAUTH2_CLIENT_ID
     oauth2_client_secret: str = DEFAULT_OAUTH2_CLIENT_SECRET
     oauth2_access_token_secs: int = 7200

@@ -90,6 +90,7 @@ class MediaSession:
     metadata: dict[str, Any] = field(default_factory=dict)  # POST /2/media/metadata's parts, as last set
     subtitles: dict[str, SubtitleTrack] = field(default_factory=dict)  # language code -> track
     category_named: bool = True  # INITIALIZE named a media_category (v1.1 then shows media_key: api_v1)
+    out_of_order: bool = False  # a segment arrived before one of a lower index
 
     @property
     def kind(self) -> str:
@@ -259,6 +260,7 @@ class EmulatorState:
                     f"Segment {index} of media {media_id} was already appended with different data.",
                     {"segment_index": [index]},
                 )
+            session.out_of_order |= any(lower not in session.segments for lower in range(index))
             session.segments[index] = segment
             return session.expires_at
 
@@ -277,6 +279,8 @@ class EmulatorState:
                 head = session.segments[0].head
                 problem = format_problem(session.kind, head)
                 if session.kind in catalog.PROCESSED_KINDS:
+                    if session.out_of_order and self.config.out_of_order_corrupts:
+                        problem = f"Unsupported {session.kind} format"  # put together in arrival order: unreadable
                     error = None if problem is None else {"code": 1, "name": "InvalidMedia", "message": problem}
                     session.job = ProcessingJob(
                         now, self.config.processing_secs, error or self._duration_error(session)
@@ -605,6 +609,7 @@ class EmulatorState:
                 "received_bytes": session.received_bytes,
                 "segment_count": len(session.segments),
                 "segment_indexes": sorted(session.segments),
+                "segments_out_of_order": session.out_of_order,
                 "state": state,
                 "processing_info": self._view(session, now).processing_info,
                 "alt_text": session.alt_text,
