@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import BaseOperator
@@ -48,8 +49,10 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         "id": "..."}``, at most 8 and 24 characters. (templated)
     :param chunk_size: Bytes per APPEND segment, at most 5 MiB; files needing over 1,000 segments are refused.
     :param parallel_segments: APPENDs in flight at once (X reassembles by segment index), 4 by default; if X
-        refuses a segment sent out of order, the upload goes on one segment at a time by itself. 1 is strictly
-        sequential. Memory stays within ``(parallel_segments + 1) * chunk_size``.
+        refuses a segment sent out of order, the upload goes on one segment at a time by itself, and if X fails the
+        processing of a video or GIF sent in parallel as unreadable, the sensor uploads it once more one segment at
+        a time (docs/operators.md, "Parallel uploads"). 1 is strictly sequential. Memory stays within
+        ``(parallel_segments + 1) * chunk_size``.
     :param max_video_duration: Longest video in seconds, 140 for standard accounts (X's limit); raise it for an
         account X allows longer videos. Checked from the file's header before any request.
     :param twitter_conn_id: Connection of type ``twitter``.
@@ -58,7 +61,8 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
     :return: The media's receipt, as a dict (the ``return_value`` XCom): ``media_id`` (a string), ``media_key``,
         ``state`` (X's processing state: ``succeeded`` for images, which X does not process; ``pending`` or
         ``in_progress`` for videos and GIFs), ``next_status_at`` (epoch time X advised for the first STATUS check),
-        ``uploaded_at``, ``expires_at`` and ``subtitles`` (empty). Pass it as is to
+        ``uploaded_at``, ``expires_at``, ``subtitles`` (empty) and ``resend`` (for a video or GIF sent in parallel,
+        this task's arguments for a sequential upload of the same file; else null). Pass it as is to
         ``MediaProcessingSensor(media_id=...)``, or, for an image, to ``CreateTweetOperator(media_ids=[...])``.
     """
 
@@ -123,8 +127,27 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
             media, chunk_size=self.chunk_size, parallel_segments=self.parallel_segments, metadata=metadata
         )
         receipt = MediaReceipt.from_finalize(final)
+        if not receipt.ready and self.parallel_segments > 1 and segment_count(media.size, self.chunk_size) > 1:
+            receipt = replace(receipt, resend=self._resend(media.media_type, media.media_category))
         if receipt.ready:
             self.log.info("Media %s is ready to post.", receipt.media_id)
         else:
             self.log.info("Media %s uploaded; X is processing it.", receipt.media_id)
         return receipt.to_xcom()
+
+    def _resend(self, media_type: str, media_category: str) -> dict[str, Any]:
+        """What the sensor needs to upload this file again one segment at a time: this task's rendered arguments,
+        plain values for XCom. A path keeps its connection when the URL names it (``s3://conn@bucket/key``)."""
+        return {
+            "file_path": str(self.file_path),
+            "media_type": media_type,
+            "media_category": media_category,
+            "chunk_size": self.chunk_size,
+            "max_video_duration": self.max_video_duration,
+            "metadata": {
+                "alt_text": self.alt_text,
+                "sensitive_media_warning": list(self.sensitive_media_warning or ()) or None,
+                "allow_download": self.allow_download,
+                "found_media_origin": self.found_media_origin or None,
+            },
+        }
