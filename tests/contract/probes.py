@@ -87,6 +87,18 @@ def v1_without_command(target: Target) -> requests.Response:
     return target.post_v1("/1.1/media/upload.json", data={"media_id": "1"})
 
 
+def segments_out_of_order(target: Target) -> requests.Response:
+    """The 1x1 PNG in two segments, the second appended first. Run against X, it answers for images the open question
+    of issue #20: does X put segments together by index (FINALIZE answers the image) or in arrival order (refused)?"""
+    media_id = _initialize(target)
+    for index, piece in ((1, PNG[40:]), (0, PNG[:40])):
+        append = target.post(
+            f"/2/media/upload/{media_id}/append", data={"segment_index": str(index)}, files={"media": piece}
+        )
+        append.raise_for_status()
+    return target.post(f"/2/media/upload/{media_id}/finalize")
+
+
 def status_of_image(target: Target) -> requests.Response:
     media_id = _uploaded_image(target)
     target.post(f"/2/media/upload/{media_id}/finalize").raise_for_status()
@@ -153,6 +165,7 @@ PROBES = (
     Probe(finalize_image),
     Probe(alt_text),
     Probe(append_index_out_of_range),
+    Probe(segments_out_of_order),
     Probe(one_shot_image),
     Probe(v1_simple_upload),
     Probe(v1_alt_text),

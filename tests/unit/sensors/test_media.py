@@ -541,3 +541,10 @@ class TestSentAgain:
         succeeded = {"status": "succeeded", "media_id": AGAIN_ID, "media": {**PENDING_AGAIN, "processing_info": {}}}
         result = sensor(media_id=sent_in_parallel(), deferrable=True).execute_complete(task_context(), succeeded)
         assert (result["media_id"], result["media_key"], result["state"]) == (AGAIN_ID, f"7_{AGAIN_ID}", "succeeded")
+
+
+def test_a_hand_edited_resend_is_refused_naming_it(hook: mock.MagicMock) -> None:
+    hook.get_upload_status.return_value = status("failed", error=UNREADABLE)
+    with pytest.raises(TwitterInputError, match="its receipt's resend is not the upload's"):
+        sensor(media_id=receipt(resend={"file_path": SAMPLE})).execute(task_context())
+    hook.upload_media.assert_not_called()
