@@ -137,7 +137,7 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
 
     def _resend(self, media_type: str, media_category: str) -> dict[str, Any]:
         """What the sensor needs to upload this file again one segment at a time: this task's rendered arguments,
-        plain values for XCom. A path keeps its connection when the URL names it (``s3://conn@bucket/key``)."""
+        plain values for XCom. An ``ObjectStoragePath`` becomes its URL, which names its connection (``s3://conn@bucket/key``)."""
         return {
             "file_path": str(self.file_path),
             "media_type": media_type,
