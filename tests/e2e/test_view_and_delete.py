@@ -1,9 +1,12 @@
-"""The "View on X" link end to end: the task page's extra link, read through Airflow's REST API as the UI reads it,
-leads to the emulator's page of the post; ``airflow providers links`` lists it."""
+"""The "View on X" link and the delete, end to end. The task page's extra link, read through Airflow's REST API as
+the UI reads it, leads to the emulator's page of the post; ``airflow providers links`` lists it. A delete takes a
+post task's output or an id, and a post already gone is no error.
+"""
 
 from __future__ import annotations
 
 import subprocess
+from pathlib import Path
 from urllib.parse import quote
 
 import pytest
@@ -16,9 +19,7 @@ pytestmark = pytest.mark.e2e
 
 
 def extra_links(airflow_env: dict[str, str], dag_id: str, run: DagRun, task_id: str) -> dict[str, str | None]:
-    path = f"/dags/{dag_id}/dagRuns/{quote(run.run_id, safe='')}/taskInstances/{task_id}/links"
-    links: dict[str, str | None] = airflow_api(airflow_env).call("GET", path)["extra_links"]
-    return links
+    return airflow_api(airflow_env).extra_links(dag_id, quote(run.run_id, safe=""), task_id)
 
 
 def test_a_post_links_to_the_emulators_page_of_it(airflow_env: dict[str, str], emulator: EmulatorServer) -> None:
@@ -49,3 +50,18 @@ def test_providers_links_lists_the_link(airflow_env: dict[str, str]) -> None:
         [AIRFLOW, "providers", "links"], env=airflow_env, capture_output=True, text=True, timeout=120, check=True
     ).stdout
     assert "airflow_provider.links.post.ViewOnXLink" in listed
+
+
+def test_delete_takes_a_posts_output_or_its_id_and_a_post_gone_is_no_error(
+    airflow_env: dict[str, str], emulator: EmulatorServer
+) -> None:
+    run = run_dag(airflow_env, emulator, "e2e_delete_post", dags_folder=Path(__file__).parent / "dags")
+
+    assert run.state == "success", run.output[-3000:]
+    post_id = run.xcom["post"]["id"]
+    assert run.xcom["delete"] == {"deleted": [post_id], "already_gone": []}
+    assert run.xcom["delete_again"] == {"deleted": [], "already_gone": [post_id]}
+    assert [r["status"] for r in run.calls("DELETE", f"/2/tweets/{post_id}")] == [200, 404]
+    assert run.posts == []
+    page = requests.get(run.xcom["post"]["url"], timeout=10)
+    assert page.status_code == 404 and "This post was deleted." in page.text
