@@ -124,8 +124,8 @@ class MediaUploadOperator(TemplateSourcesMixin, TwitterHookMixin, BaseOperator):
             media = inspect_media_file(
                 self.file_path, self.media_type, self.media_category, max_video_duration=self.max_video_duration
             )
-        if self.max_video_duration is None and (media.duration or 0) > MAX_VIDEO_SECONDS:
-            check_video_duration(media.path, media.duration, self.hook.max_video_seconds())
+            if self.max_video_duration is None and (media.duration or 0) > MAX_VIDEO_SECONDS:  # the account decides
+                check_video_duration(media.path, media.duration, self.hook.max_video_seconds())
         check_downstream_posts(self, context)
         self.log.info(
             "Uploading %s: %s, %s, %.2f MiB in %d segment(s) of up to %.2f MiB",
