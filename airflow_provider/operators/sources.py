@@ -20,6 +20,8 @@ if TYPE_CHECKING:
     import jinja2
     from airflow.providers.common.compat.sdk import Context
 
+# The longest rendered value an error repeats (a post's text may run to 25,000 characters).
+SHOWN_CHARS = 120
 # ``params.name``, ``params['name']`` and ``params["name"]`` in a Jinja template.
 _PARAM = re.compile(r"""params\s*(?:\.\s*(\w+)|\[\s*['"]([^'"]+)['"]\s*\])""")
 
@@ -51,8 +53,9 @@ def sources(message: str, raw: Mapping[str, Any], rendered: Mapping[str, Any]) -
         value = rendered.get(name)
         if params and (name in message or (value not in (None, "") and str(value) in message)):
             which = ", ".join(repr(p) for p in params)
+            shown = repr(value) if len(repr(value)) <= SHOWN_CHARS else repr(value)[:SHOWN_CHARS] + "…"
             notes.append(
-                f"{name} came from DAG param {which} ({template!r} rendered {value!r}): set it in the run's conf or "
+                f"{name} came from DAG param {which} ({template!r} rendered {shown}): set it in the run's conf or "
                 "change the param's default"
             )
     return notes

@@ -34,6 +34,11 @@ def test_only_arguments_the_message_names_or_shows_are_explained() -> None:
     assert note.startswith("file_path came from DAG param 'clip' ('{{ params.clip }}' rendered '/nope.mp4')")
 
 
+def test_a_long_rendered_value_is_shortened() -> None:
+    (note,) = sources("The post text is 1,000 characters", {"text": "{{ params.text }}"}, {"text": "x" * 1000})
+    assert "rendered 'xxx" in note and "x" * 200 not in note and "…)" in note
+
+
 def test_the_missing_file_error_names_the_param_it_came_from(tmp_path: Any) -> None:
     with DAG("d", schedule=None, start_date=dt.datetime(2026, 1, 1)):
         op = MediaUploadOperator(task_id="upload", file_path="{{ params.media_path }}")
