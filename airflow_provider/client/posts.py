@@ -12,16 +12,18 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from typing import Any
 
+from airflow_provider.client.account import Account
 from airflow_provider.client.answers import data_of
 from airflow_provider.client.log import Log
 from airflow_provider.client.media import MediaEndpoints
 from airflow_provider.client.session import XSession
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
+from airflow_provider.rules.account import explain_refusal
+from airflow_provider.rules.media import MAX_MEDIA_PER_POST
 from airflow_provider.rules.post_options import PostOptions
 from airflow_provider.rules.posts import post_url
 from airflow_provider.rules.processing import minted_at
 from airflow_provider.rules.receipt import parse_media_list
-from airflow_provider.rules.text import check_post_text
 
 # How far back the search for a post made by an earlier attempt looks: 10 pages of 100 posts.
 TIMELINE_PAGES = 10
@@ -30,12 +32,26 @@ CLOCK_SLACK_SECS = 10.0
 
 
 class PostEndpoints:
-    """The post endpoints of one account, through ``session``; media are checked through ``media``."""
+    """The post endpoints of one account, through ``session``; media are checked through ``media``, the limits that
+    follow the account through ``account``."""
 
-    def __init__(self, session: XSession, media: MediaEndpoints, log: Log) -> None:
+    def __init__(self, session: XSession, media: MediaEndpoints, log: Log, account: Account | None = None) -> None:
         self.session = session
         self.media = media
         self.log = log
+        self.account = account or Account(session, log)
+
+    def check(self, text: Any, media_count: int | None) -> None:
+        """A post's checks that need no upload: its text, as X counts it against this account's limit, and its number
+        of media (None: not known yet). The post runs them, and so do the tasks that upload its media, first
+        (``operators/post_checks.py``)."""
+        if not isinstance(text, str):
+            raise TwitterInputError(f"text must be a string, got {type(text).__name__}: pass the post's text.")
+        if not text.strip() and media_count == 0:
+            raise TwitterInputError("A post needs text or media: text is empty and there are no media_ids.")
+        if media_count is not None and media_count > MAX_MEDIA_PER_POST:
+            raise TwitterInputError(f"{media_count} media ids given; a post carries at most {MAX_MEDIA_PER_POST}.")
+        self.account.check_text(text)
 
     def me(self) -> dict[str, Any]:
         return data_of(self.session.request("GET", "/2/users/me"), "GET /2/users/me")
@@ -61,12 +77,8 @@ class PostEndpoints:
         and returned.
         """
         media = parse_media_list(media_ids)
-        if not isinstance(text, str):
-            raise TwitterInputError(f"text must be a string, got {type(text).__name__}: pass the post's text.")
+        self.check(text, len(media))
         ids = [m.media_id for m in media]
-        if not text.strip() and not ids:
-            raise TwitterInputError("A post needs text or media: text is empty and there are no media_ids.")
-        check_post_text(text)
         if media and check_media:
             self.media.check_postable(media)
         if ids and earlier_attempt_since is not None and (post := self.find_own_post(text, ids)):
@@ -80,7 +92,7 @@ class PostEndpoints:
             return self._output(data_of(self.session.request("POST", "/2/tweets", json=body), "POST /2/tweets"))
         except TwitterApiError as e:
             if not _is_duplicate(e):
-                raise
+                raise explain_refusal(e, self.account.described) from None
             earlier = e.attempts > 1 or earlier_attempt_since is not None
             if earlier and (post := self.find_own_post(text, ids, since=started)):
                 self.log.warning("An earlier attempt posted %s although its answer was lost; using it.", post["id"])

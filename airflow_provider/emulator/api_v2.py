@@ -131,8 +131,13 @@ def _create_tweet(context: EmulatorContext, request: Request, payload: Payload) 
 
 
 def _users_me(context: EmulatorContext, request: Request, payload: Payload) -> Response:
+    """The user; ``subscription_type`` only when ``user.fields`` asks for it, as X adds any field (OAS 2.167)."""
     config = context.config
-    return JSONResponse({"data": {"id": config.user_id, "name": config.name, "username": config.username}})
+    data = {"id": config.user_id, "name": config.name, "username": config.username}
+    fields = request.query_params.get("user.fields", "").split(",")
+    if "subscription_type" in fields:
+        data["subscription_type"] = config.subscription_type
+    return JSONResponse({"data": data})
 
 
 def _post_json(post: Post) -> dict[str, Any]:

@@ -463,10 +463,11 @@ class EmulatorState:
         """Create a post from a schema-valid body, refusing what X refuses after the schema."""
         if not text and not media_ids:
             raise InvalidRequest("A post needs `text` or `media.media_ids`.", {"text": [text]})
-        # 280 weighted characters (DOCS fundamentals/counting-characters.mdx); X's 400 message: errors.TEXT_TOO_LONG.
-        length = posttext.weighted_length(text)
-        if length > posttext.MAX_WEIGHTED_LENGTH:
-            raise InvalidRequest(TEXT_TOO_LONG, None, f"text weighs {length} of {posttext.MAX_WEIGHTED_LENGTH}")
+        # 280 weighted characters (DOCS fundamentals/counting-characters.mdx), 25,000 for a subscriber (posttext);
+        # X's 400 message: errors.TEXT_TOO_LONG.
+        length, limit = posttext.weighted_length(text), posttext.max_weighted_length(self.config.subscription_type)
+        if length > limit:
+            raise InvalidRequest(TEXT_TOO_LONG, None, f"text weighs {length} of {limit}")
         # One cashtag per post for self-serve apps (DOCS x-api/posts/manage-tweets/integrate.mdx); X's answer is not
         # documented: a 403 like its other content refusals is the emulator's choice.
         if posttext.cashtag_count(text) > 1:

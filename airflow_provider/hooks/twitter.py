@@ -109,7 +109,9 @@ class TwitterHook(BaseHook):
 
     @cached_property
     def client(self) -> XClient:
-        return self.settings.client(timeout=self._timeout, retry=self.retry, log=self.log)
+        return self.settings.client(
+            timeout=self._timeout, retry=self.retry, log=self.log, connection=self.twitter_conn_id
+        )
 
     def get_conn(self) -> XClient:
         return self.client
@@ -126,7 +128,7 @@ class TwitterHook(BaseHook):
         """A client for the triggerer's event loop, from the connection read without blocking (and shared by the
         process's triggers for a minute)."""
         settings = await aread_settings(self.twitter_conn_id)
-        return settings.client(timeout=self._timeout, retry=self.retry, log=self.log)
+        return settings.client(timeout=self._timeout, retry=self.retry, log=self.log, connection=self.twitter_conn_id)
 
     def test_connection(self) -> tuple[bool, str]:
         """One ``GET /2/users/me``, answered within about 10 s: the UI, REST API and CLI wait for it.
@@ -216,6 +218,15 @@ class TwitterHook(BaseHook):
 
     def check_media_postable(self, media: Sequence[MediaReceipt]) -> None:
         self.client.media.check_postable(media)
+
+    def check_post(self, text: Any, media_count: int | None) -> None:
+        """The post's checks that need no upload, against this connection's account (the post's own, and the early
+        check of the tasks that upload its media)."""
+        self.client.posts.check(text, media_count)
+
+    def max_video_seconds(self) -> float | None:
+        """The longest video to refuse before uploading: 140 s without X Premium; None (X judges) otherwise."""
+        return self.client.account.max_video_seconds()
 
     def get_me(self) -> dict[str, Any]:
         return self.client.posts.me()

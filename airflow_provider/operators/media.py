@@ -13,7 +13,16 @@ from airflow_provider.client.uploads import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL
 from airflow_provider.files.media_file import inspect_media_file
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
-from airflow_provider.rules.media import MAX_VIDEO_SECONDS, MIN_VIDEO_SECONDS, MiB, chunk_size_in_range, segment_count
+from airflow_provider.operators.post_checks import check_downstream_posts
+from airflow_provider.operators.sources import TemplateSourcesMixin, naming_sources
+from airflow_provider.rules.media import (
+    MAX_VIDEO_SECONDS,
+    MIN_VIDEO_SECONDS,
+    MiB,
+    check_video_duration,
+    chunk_size_in_range,
+    segment_count,
+)
 from airflow_provider.rules.metadata import MediaMetadata
 from airflow_provider.rules.numbers import check_number
 from airflow_provider.rules.receipt import MediaReceipt
@@ -24,7 +33,7 @@ if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context, ObjectStoragePath
 
 
-class MediaUploadOperator(TwitterHookMixin, BaseOperator):
+class MediaUploadOperator(TemplateSourcesMixin, TwitterHookMixin, BaseOperator):
     """
     Upload a file with X's chunked media upload (initialize, append, finalize) and return its receipt.
 
@@ -53,8 +62,10 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         processing of a video or GIF sent in parallel as unreadable, the sensor uploads it once more one segment at
         a time (docs/operators.md, "Parallel uploads"). 1 is strictly sequential. Memory stays within
         ``(parallel_segments + 1) * chunk_size``.
-    :param max_video_duration: Longest video in seconds, 140 for standard accounts (X's limit); raise it for an
-        account X allows longer videos. Checked from the file's header before any request.
+    :param max_video_duration: Longest video in seconds, checked from the file's header before any upload. None (the
+        default) follows the account: 140 s without X Premium (X's limit); for a subscriber, whose limit X does not
+        document for the API, X judges. Over 140 s the account is asked of X once (``GET /2/users/me``) unless the
+        connection's extra ``subscription_type`` says it.
     :param twitter_conn_id: Connection of type ``twitter``.
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`
         (timeouts, retries).
@@ -81,7 +92,7 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         found_media_origin: dict[str, str] | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         parallel_segments: int = DEFAULT_PARALLEL_SEGMENTS,
-        max_video_duration: float = MAX_VIDEO_SECONDS,
+        max_video_duration: float | None = None,
         twitter_conn_id: str = DEFAULT_CONN_ID,
         hook_params: dict[str, Any] | None = None,
         **kwargs: Any,
@@ -98,22 +109,28 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         self.found_media_origin = found_media_origin
         self.chunk_size = chunk_size_in_range(chunk_size)
         self.parallel_segments = check_number("parallel_segments", parallel_segments, integer=True, minimum=1)
-        self.max_video_duration = check_number(
-            "max_video_duration", max_video_duration, minimum=MIN_VIDEO_SECONDS, unit="seconds"
+        self.max_video_duration = (
+            None
+            if max_video_duration is None
+            else check_number("max_video_duration", max_video_duration, minimum=MIN_VIDEO_SECONDS, unit="seconds")
         )
         self.twitter_conn_id = check_conn_id(twitter_conn_id)
         self.hook_params = check_hook_params(hook_params)
 
     def execute(self, context: Context) -> dict[str, Any]:
-        metadata = MediaMetadata.checked(
-            alt_text=self.alt_text,
-            sensitive_media_warning=self.sensitive_media_warning,
-            allow_download=self.allow_download,
-            found_media_origin=self.found_media_origin or None,
-        )
-        media = inspect_media_file(
-            self.file_path, self.media_type, self.media_category, max_video_duration=self.max_video_duration
-        )
+        with naming_sources(self):  # an error names the DAG param a templated argument came from
+            metadata = MediaMetadata.checked(
+                alt_text=self.alt_text,
+                sensitive_media_warning=self.sensitive_media_warning,
+                allow_download=self.allow_download,
+                found_media_origin=self.found_media_origin or None,
+            )
+            media = inspect_media_file(
+                self.file_path, self.media_type, self.media_category, max_video_duration=self.max_video_duration
+            )
+            if self.max_video_duration is None and (media.duration or 0) > MAX_VIDEO_SECONDS:  # the account decides
+                check_video_duration(media.path, media.duration, self.hook.max_video_seconds())
+        check_downstream_posts(self, context)
         self.log.info(
             "Uploading %s: %s, %s, %.2f MiB in %d segment(s) of up to %.2f MiB",
             media.path,

@@ -13,6 +13,7 @@ from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
 from airflow_provider.links.post import ViewOnXLink
 from airflow_provider.operators.earlier_tries import earlier_tries_since
+from airflow_provider.rules.account import check_literal_post_text
 from airflow_provider.rules.post_options import PostOptions
 from airflow_provider.rules.threads import broken_thread, link, parse_thread, posted_chain
 
@@ -72,6 +73,9 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
     ) -> None:
         super().__init__(**kwargs)
         self.items = items
+        if isinstance(items, list | tuple):  # literal text no account may post fails the DAG at parse time
+            for item in items:
+                check_literal_post_text(item.get("text") if isinstance(item, dict) else item)
         # Options that are not templated are checked now: a bad one fails the DAG at parse time.
         PostOptions(reply_settings=reply_settings, made_with_ai=made_with_ai, paid_partnership=paid_partnership)
         self.reply_settings = reply_settings
@@ -90,7 +94,7 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
         )
 
     def execute(self, context: Context) -> list[str]:
-        items = parse_thread(self.items)
+        items = parse_thread(self.items, self.hook.check_post)
         root_id = str(self.in_reply_to_tweet_id).strip() if self.in_reply_to_tweet_id else None
         self._options(root_id)  # the options and item 1's parent, checked before any request
         posted: list[str] = []

@@ -114,6 +114,10 @@ def users_me(target: Target) -> requests.Response:
     return target.get("/2/users/me")
 
 
+def users_me_subscription(target: Target) -> requests.Response:
+    return target.get("/2/users/me", params={"user.fields": "subscription_type"})
+
+
 def unknown_post(target: Target) -> requests.Response:
     return target.get("/2/tweets/1")
 
@@ -179,6 +183,7 @@ PROBES = (
     Probe(status_of_image),
     Probe(initialize_unknown_field),
     Probe(users_me),
+    Probe(users_me_subscription),
     Probe(unknown_post),
     Probe(delete_unknown_post),
     Probe(post_with_top_level_media_ids, posts=True),

@@ -118,6 +118,16 @@ def with_connection(**changes: Any) -> Callable[[Env], None]:
     return run
 
 
+def standard_account(run: Callable[[Env], None]) -> Callable[[Env], None]:
+    """``run`` for an account the connection says has no X Premium: its limits are known without asking X."""
+
+    def on_standard_account(env: Env) -> None:
+        env.connection(extra={"subscription_type": "None"})
+        run(env)
+
+    return on_standard_account
+
+
 def with_upload_connection(run: Callable[[Env], None], **changes: Any) -> Callable[[Env], None]:
     """``run`` (an upload or a wait) with the connection changed: its upload API is read before the first request."""
 
@@ -288,7 +298,12 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
     (
         "video over 140 s",
         "X takes videos of 0.5 to 140 s",
-        lambda e: upload(e, file_path=e.file("long.mp4", mp4(149.0))),
+        standard_account(lambda e: upload(e, file_path=e.file("long.mp4", mp4(149.0)))),
+    ),
+    (
+        "video over max_video_duration",
+        "X takes videos of 0.5 to 60 s",
+        lambda e: upload(e, file_path=e.file("long.mp4", mp4(61.0)), max_video_duration=60),
     ),
     ("video under 0.5 s", "X takes videos of 0.5 to 140 s", lambda e: upload(e, file_path=e.file("s.mp4", mp4(0.4)))),
     ("alt_text over 1000 characters", "X allows at most 1000. Shorten it.", lambda e: upload(e, alt_text="a" * 1001)),
@@ -394,7 +409,21 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
     # -- the post ---------------------------------------------------------------------------------------------------
     ("text None", "text must be a string", lambda e: post(e, text=None)),
     ("text empty, no media", "A post needs text or media", lambda e: post(e, text="  ")),
-    ("text over 280", "characters as X counts them; X allows at most 280", lambda e: post(e, text="a" * 281)),
+    (
+        "text over 280",
+        "characters as X counts them; X allows at most 280 for an account without X Premium",
+        standard_account(lambda e: post(e, text="a" * 281)),
+    ),
+    (
+        "literal text over 25,000",
+        "X allows at most 25,000 for any account (X Premium's longer posts)",
+        lambda e: post(e, text="a" * 25_001),
+    ),
+    (
+        "subscription_type unknown",
+        "The connection's extra 'subscription_type' is 'Gold'; use one of X's values",
+        with_connection(extra={"subscription_type": "Gold"}),
+    ),
     ("two cashtags", "cashtags ($TSLA, $AAPL); X accepts at most 1", lambda e: post(e, text="$TSLA $AAPL")),
     (
         "reply_settings unknown",
@@ -494,7 +523,7 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
     (
         "thread item over 280",
         "Thread item 2: The post text is 281 characters as X counts them",
-        lambda e: thread(e, items=["a", "b" * 281]),
+        standard_account(lambda e: thread(e, items=["a", "b" * 281])),
     ),
     (
         "thread item with five media",

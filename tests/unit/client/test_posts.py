@@ -9,6 +9,7 @@ from typing import Any
 import pytest
 import requests
 
+from airflow_provider.client.account import AccountMemory
 from airflow_provider.client.api import XClient
 from airflow_provider.client.posts import TIMELINE_PAGES
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
@@ -121,8 +122,9 @@ class TestCreate:
         x.posts.create("hi", ["11"], check_media=False)
         assert fake_x.sent("GET") == []
 
-    def test_text_x_would_refuse_sends_nothing(self, x: XClient, fake_x: FakeX) -> None:
-        with pytest.raises(TwitterInputError, match="281 characters as X counts them"):
+    def test_text_x_would_refuse_sends_nothing(self, fake_x: FakeX) -> None:
+        x = x_client(account=AccountMemory("None", "the connection's extra"))
+        with pytest.raises(TwitterInputError, match="281 characters as X counts them; X allows at most 280 for an acc"):
             x.posts.create("x" * 281, ["11"])
         with pytest.raises(TwitterInputError, match="cashtags"):
             x.posts.create("$TSLA and $AAPL", ["11"])
@@ -300,3 +302,24 @@ def test_url_is_on_x_or_on_the_host_that_is_not_x() -> None:
     assert x_client().posts.url("1800") == "https://x.com/i/web/status/1800"
     emulator = x_client(base_url="http://127.0.0.1:8080")
     assert emulator.posts.url("1800") == "http://127.0.0.1:8080/i/web/status/1800"
+
+
+class TestAccountLimits:
+    def test_a_subscriber_posts_long_text(self, fake_x: FakeX) -> None:
+        fake_x.on("POST", "/2/tweets", (201, {"data": {"id": "7", "text": "long"}}))
+        x = x_client(account=AccountMemory("Premium", "the connection's extra"))
+        assert x.posts.create("x" * 1000)["id"] == "7"
+
+    def test_x_refusing_the_length_for_an_unknown_account_is_explained(self, fake_x: FakeX) -> None:
+        fake_x.on("GET", "/2/users/me", (403, {"title": "Forbidden"}))
+        too_long = "Your Tweet text is too long. For more information on how Twitter determines text length see x."
+        fake_x.on("POST", "/2/tweets", (400, {"errors": [{"message": too_long}]}))
+        with pytest.raises(TwitterRejectedError, match="X refused the text's length for an account X did not descr"):
+            x_client().posts.create("x" * 300)
+
+    def test_x_refusing_a_long_video_is_explained(self, fake_x: FakeX) -> None:
+        refusal = "This user is not allowed to post a video longer than 2 minutes"
+        fake_x.on("POST", "/2/tweets", (403, {"detail": refusal}))
+        x = x_client(account=AccountMemory("Premium", "the connection's extra 'subscription_type'"))
+        with pytest.raises(TwitterRejectedError, match=r"duration for an X Premium subscriber .* Trim it"):
+            x.posts.create("clip", ["11"], check_media=False)

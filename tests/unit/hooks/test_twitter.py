@@ -363,3 +363,40 @@ class TestTestConnection:
         fake_x.on("GET", "/2/users/me", (200, {"errors": []}))
         ok, message = TwitterHook().test_connection()
         assert not ok and "no 'data' object" in message
+
+
+class TestAccountLimitsAndErrors:
+    @pytest.fixture(autouse=True)
+    def _no_remembered_accounts(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import airflow_provider.hooks.connection as connection_module
+
+        monkeypatch.setattr(connection_module, "_ACCOUNTS", {})
+
+    def test_x_is_asked_once_per_connection_in_the_process(self, twitter_conn: dict[str, Any], fake_x: FakeX) -> None:
+        fake_x.on("GET", "/2/users/me", (200, {"data": {"id": "42", "subscription_type": "Premium"}}))
+        for _ in range(2):  # two tasks' hooks on the same connection
+            hook = TwitterHook()
+            hook.check_post("x" * 1000, 0)
+            assert hook.max_video_seconds() is None
+        assert len(fake_x.requests) == 1
+
+    def test_the_connection_extra_gives_the_account(
+        self, twitter_conn: dict[str, Any], monkeypatch: pytest.MonkeyPatch, fake_x: FakeX
+    ) -> None:
+        set_connection(monkeypatch, with_extra(twitter_conn, subscription_type="None"))
+        hook = TwitterHook()
+        with pytest.raises(TwitterInputError, match=r"at most 280 for an account without X Premium \(subscription_t"):
+            hook.check_post("x" * 281, 1)
+        assert hook.max_video_seconds() == 140.0
+        assert fake_x.requests == []
+
+    def test_refused_credentials_name_the_connection_to_edit(
+        self, twitter_conn: dict[str, Any], monkeypatch: pytest.MonkeyPatch, fake_x: FakeX
+    ) -> None:
+        set_connection(monkeypatch, twitter_conn, conn_id="x_news")
+        fake_x.on("GET", "/2/users/me", (401, {"title": "Unauthorized"}), (403, {"title": "Forbidden"}))
+        hook = TwitterHook("x_news")
+        with pytest.raises(TwitterApiError, match=r"Edit the connection 'x_news' \(Admin > Connections, or AIRFLOW_C"):
+            hook.get_me()
+        with pytest.raises(TwitterApiError, match=r"Edit the connection 'x_news' .* or its app: X refused"):
+            hook.get_me()

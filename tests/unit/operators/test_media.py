@@ -12,6 +12,7 @@ import pytest
 from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.operators.media import MediaUploadOperator
 from airflow_provider.rules.metadata import MediaMetadata
+from tests.unit.mp4 import mp4
 from tests.unit.task_context import task_context
 
 MEDIA = Path(__file__).resolve().parents[3] / "dags" / "media"
@@ -201,3 +202,29 @@ def test_template_fields() -> None:
         "alt_text",
         "found_media_origin",
     }
+
+
+@pytest.mark.parametrize(("account_limit", "uploaded"), [(140.0, False), (None, True)])
+def test_a_video_over_140_s_follows_the_account(
+    hook: mock.MagicMock, tmp_path: Path, account_limit: float | None, uploaded: bool
+) -> None:
+    """Left out, max_video_duration is the account's: 140 s without X Premium; a subscriber's video is X's to judge."""
+    clip = tmp_path / "long.mp4"
+    clip.write_bytes(mp4(149.0))
+    hook.max_video_seconds.return_value = account_limit
+    hook.upload_media.return_value = {"id": VIDEO_ID, "media_key": f"7_{VIDEO_ID}", "processing_info": {}}
+    op = MediaUploadOperator(task_id="upload", file_path=str(clip))
+    if uploaded:
+        op.execute(task_context())
+    else:
+        with pytest.raises(TwitterInputError, match=r"lasts 149\.00 s; X takes videos of 0\.5 to 140 s"):
+            op.execute(task_context())
+    assert hook.upload_media.called is uploaded
+
+
+def test_a_video_within_140_s_needs_no_account(hook: mock.MagicMock, tmp_path: Path) -> None:
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(mp4(139.0))
+    hook.upload_media.return_value = {"id": VIDEO_ID, "media_key": f"7_{VIDEO_ID}", "processing_info": {}}
+    MediaUploadOperator(task_id="upload", file_path=str(clip)).execute(task_context())
+    hook.max_video_seconds.assert_not_called()

@@ -178,10 +178,11 @@ def test_media_of_every_item_is_checked_before_the_first_post(hook: mock.MagicMo
     hook.create_tweet.assert_not_called()
 
 
-def test_a_bad_item_fails_before_any_post(hook_class: mock.MagicMock) -> None:
+def test_a_bad_item_fails_before_any_post(hook: mock.MagicMock) -> None:
     with pytest.raises(TwitterInputError, match="Thread item 2 has unknown key"):
         CreateThreadOperator(task_id="thread", items=["First", {"txt": "Second"}]).execute(task_context())
-    hook_class.assert_not_called()
+    hook.check_post.assert_called_once_with("First", 0)  # the post's own check, with the account's limits
+    hook.create_tweet.assert_not_called()
 
 
 def test_first_item_may_continue_an_existing_post(hook: mock.MagicMock) -> None:
@@ -200,7 +201,7 @@ def test_templated_items_are_checked_after_rendering(hook_class: mock.MagicMock)
     op.items = ["a", "b"]
     with pytest.raises(TwitterInputError, match="in_reply_to_tweet_id must be an X id"):
         op.execute(context)
-    hook_class.assert_not_called()
+    hook_class.return_value.create_tweet.assert_not_called()
 
 
 def test_template_fields_and_parse_time_options() -> None:
