@@ -63,7 +63,7 @@ def test_video_upload_returns_the_receipt_the_next_tasks_need(hook_class: mock.M
             "media_type": "video/mp4",
             "media_category": "tweet_video",
             "chunk_size": 16 * 1024,
-            "max_video_duration": 140.0,
+            "max_video_duration": None,  # the account decides; the first upload checked it
             "metadata": {
                 "alt_text": None,
                 "sensitive_media_warning": None,
