@@ -63,6 +63,30 @@ class TwitterApiError(AirflowException):
         """A 429 that waiting cures: ``rate_limit_reset`` (None when X gave no reset) says until when."""
         return self.http_status == 429
 
+    def with_hint(self, hint: str) -> TwitterApiError:
+        """This error, of the same class and attempts, with ``hint`` in place of its own."""
+        error = type(self)(
+            endpoint=self.endpoint,
+            http_status=self.http_status,
+            title=self.title,
+            detail=self.detail,
+            errors=self.errors,
+            rate_limit_reset=self.rate_limit_reset,
+            hint=hint,
+        )
+        error.attempts = self.attempts
+        return error
+
+    def naming_connection(self, conn_id: str | None) -> TwitterApiError:
+        """A 401 or 403 with X's default hint, saying which Airflow connection's credentials or app to fix."""
+        if conn_id is None or self.http_status not in (401, 403) or self.hint != _HINTS[self.http_status]:
+            return self
+        env = "AIRFLOW_CONN_" + conn_id.upper().replace("-", "_")
+        where = f"Edit the connection {conn_id!r} (Admin > Connections, or {env})"
+        if self.http_status == 401:
+            return self.with_hint(f"{where}: X did not accept its credentials. {self.hint}")
+        return self.with_hint(f"{where} or its app: X refused its credentials this action. {self.hint}")
+
     def _message(self) -> str:
         status = f"HTTP {self.http_status}" if self.http_status is not None else "no answer"
         reasons = [r for r in (self.title, self.detail) if r]

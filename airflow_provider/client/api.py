@@ -6,6 +6,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
+from airflow_provider.client.account import Account, AccountMemory
 from airflow_provider.client.config import DEFAULT_TIMEOUT
 from airflow_provider.client.credentials import Credentials
 from airflow_provider.client.log import Log
@@ -33,6 +34,8 @@ class XClient:
     :param timeout: Seconds to wait for one answer.
     :param retry: The retry policy; its ``log`` receives the retries' warnings.
     :param log: Where the endpoints log (progress, adopted posts); the hook passes its task log.
+    :param account: What is known of the account's subscription (the connection's setting, or X's earlier answer).
+    :param connection: The Airflow connection's id, named in X's 401 and 403 errors.
     """
 
     def __init__(
@@ -44,11 +47,16 @@ class XClient:
         timeout: float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
         log: Log | None = None,
+        account: AccountMemory | None = None,
+        connection: str | None = None,
     ) -> None:
         self.log = log or logging.getLogger(__name__)
-        self.session = XSession(credentials, base_url=base_url, upload_api=upload_api, timeout=timeout, retry=retry)
+        self.session = XSession(
+            credentials, base_url=base_url, upload_api=upload_api, timeout=timeout, retry=retry, connection=connection
+        )
         self.media = MediaEndpoints(self.session, self.log)
-        self.posts = PostEndpoints(self.session, self.media, self.log)
+        self.account = Account(self.session, self.log, account)
+        self.posts = PostEndpoints(self.session, self.media, self.log, self.account)
 
     def upload(
         self,

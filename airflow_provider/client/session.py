@@ -32,6 +32,7 @@ class XSession:
 
     :param timeout: Seconds to wait for connecting and for each read of one answer.
     :param retry: The retry policy of every request but the connection test's single attempt.
+    :param connection: The Airflow connection's id, which X's 401 and 403 errors name (what to edit).
     """
 
     def __init__(
@@ -42,7 +43,9 @@ class XSession:
         upload_api: UploadApi,
         timeout: float = DEFAULT_TIMEOUT,
         retry: RetryPolicy | None = None,
+        connection: str | None = None,
     ) -> None:
+        self.connection = connection
         self.credentials = credentials
         self.base_url = base_url
         self.upload_api = upload_api
@@ -84,7 +87,10 @@ class XSession:
 
     def request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
         """:meth:`send`, retried under the policy; a ``TwitterApiError`` raised says how many attempts were made."""
-        return self.retry.call(lambda _attempt: self.send(method, path, **kwargs))
+        try:
+            return self.retry.call(lambda _attempt: self.send(method, path, **kwargs))
+        except TwitterApiError as e:
+            raise e.naming_connection(self.connection) from None
 
     def upload(self, command: UploadRequest) -> dict[str, Any]:
         """One command of the upload API, retried as any request: X's answer as it came."""
@@ -92,7 +98,10 @@ class XSession:
 
     async def aupload(self, command: UploadRequest) -> dict[str, Any]:
         """:meth:`upload` of a body-less command (STATUS) on the running event loop."""
-        return await self.retry.acall(lambda _attempt: self._asend(command))
+        try:
+            return await self.retry.acall(lambda _attempt: self._asend(command))
+        except TwitterApiError as e:
+            raise e.naming_connection(self.connection) from None
 
     async def _asend(self, command: UploadRequest) -> dict[str, Any]:
         """One signed attempt, sent once more after a 401 if the credentials have a newer token (another process

@@ -22,6 +22,7 @@ Kept for accounts still on it (the provider's ``upload_api: v1.1``) and clients 
 
 from __future__ import annotations
 
+import json
 import re
 from typing import Any
 
@@ -31,22 +32,24 @@ from starlette.routing import Route
 
 from airflow_provider.emulator.context import EmulatorContext
 from airflow_provider.emulator.errors import ApiError, InvalidRequest, MediaNotFound, RateLimited, Unauthorized
+from airflow_provider.emulator.oneshot import V1_KINDS, owners, upload_whole
 from airflow_provider.emulator.payload import Payload, form_int, read_payload
 from airflow_provider.emulator.pipeline import answer
 from airflow_provider.emulator.problems import v2_error
 from airflow_provider.emulator.state import MediaView
 
 UPLOAD_PATH = "/1.1/media/upload.json"
+METADATA_PATH = "/1.1/media/metadata/create.json"
 COMMAND_ENDPOINTS = {"INIT": "initialize", "APPEND": "append", "FINALIZE": "finalize", "STATUS": "status"}
 
 
-def _v1_error(exc: ApiError, account_id: str) -> Response:
+def _v1_error(exc: ApiError, account_id: str, path: str = UPLOAD_PATH) -> Response:
     """v1.1's shapes (module docstring); refusals whose v1.1 shape no source shows (OAuth 2.0's 403, billing) keep
     v2's."""
     if isinstance(exc, MediaNotFound):
         return _errors(404, 34, "Sorry, that page does not exist")
     if isinstance(exc, InvalidRequest):
-        return JSONResponse({"request": UPLOAD_PATH, "error": str(exc)}, status_code=400)
+        return JSONResponse({"request": path, "error": str(exc)}, status_code=400)
     if isinstance(exc, Unauthorized):
         return _errors(401, 32, "Could not authenticate you.")
     if isinstance(exc, RateLimited):
@@ -91,7 +94,41 @@ def _status_media_id(fields: dict[str, Any]) -> str:
     return media_id
 
 
+def _endpoint(method: str, command: Any) -> str:
+    """The fault and rate-limit name: the command's; without a known one, a POST is a simple upload, a GET a STATUS."""
+    if isinstance(command, str) and command in COMMAND_ENDPOINTS:
+        return COMMAND_ENDPOINTS[command]
+    return "status" if method == "GET" else "upload"
+
+
+def _simple_upload(context: EmulatorContext, payload: Payload) -> Response:
+    fields = payload.object()
+    category = _category(fields.get("media_category"))
+    view = upload_whole(
+        context.state, payload.segment(), category, owners(fields.get("additional_owners")), kinds=V1_KINDS
+    )
+    return JSONResponse(_media(view, with_key=category is not None))
+
+
+def _metadata(context: EmulatorContext, body: bytes) -> Response:
+    try:
+        fields = json.loads(body)
+    except ValueError:
+        fields = None
+    shaped = isinstance(fields, dict) and set(fields) == {"media_id", "alt_text"}
+    if not (shaped and isinstance(fields["alt_text"], dict)):
+        raise InvalidRequest('The body must be JSON {"media_id", "alt_text": {"text"}}.', {"body": []})
+    media_id = fields["media_id"]
+    # The reference's example sends a string; tweepy passes whatever it is given, often Media.media_id, an integer.
+    if isinstance(media_id, int) and not isinstance(media_id, bool):
+        media_id = str(media_id)
+    context.state.set_alt_text(_media_id({"media_id": media_id}), fields["alt_text"].get("text"))
+    return Response(status_code=200)
+
+
 def _run(context: EmulatorContext, request: Request, payload: Payload, command: Any) -> Response:
+    if command is None and request.method == "POST":
+        return _simple_upload(context, payload)
     if command not in COMMAND_ENDPOINTS:
         raise InvalidRequest("`command` must be INIT, APPEND, FINALIZE or STATUS.", {"command": [command]})
     if (command == "STATUS") != (request.method == "GET"):
@@ -125,9 +162,25 @@ def routes(context: EmulatorContext) -> list[Route]:
     async def upload(request: Request) -> Response:
         payload = await read_payload(request)
         command = payload.fields.get("command", request.query_params.get("command"))
-        endpoint = COMMAND_ENDPOINTS.get(command, "v1_media_upload") if isinstance(command, str) else "v1_media_upload"
         return await answer(
-            context, request, endpoint, payload, lambda: _run(context, request, payload, command), _v1_error
+            context,
+            request,
+            _endpoint(request.method, command),
+            payload,
+            lambda: _run(context, request, payload, command),
+            _v1_error,
         )
 
-    return [Route(UPLOAD_PATH, upload, methods=["GET", "POST"])]
+    async def metadata(request: Request) -> Response:
+        payload = await read_payload(request)  # JSON or text/plain; either way the JSON is in the body
+        body = await request.body()
+        return await answer(
+            context,
+            request,
+            "metadata",
+            payload,
+            lambda: _metadata(context, body),
+            lambda exc, account_id: _v1_error(exc, account_id, METADATA_PATH),
+        )
+
+    return [Route(UPLOAD_PATH, upload, methods=["GET", "POST"]), Route(METADATA_PATH, metadata, methods=["POST"])]

@@ -13,7 +13,8 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from airflow_provider.emulator.context import EmulatorContext
-from airflow_provider.emulator.errors import InvalidRequest, int_in_range
+from airflow_provider.emulator.errors import InvalidRequest, PostNotFound, int_in_range
+from airflow_provider.emulator.oneshot import V2_KINDS, owners, upload_whole
 from airflow_provider.emulator.payload import Payload, form_int, read_payload
 from airflow_provider.emulator.pipeline import answer
 from airflow_provider.emulator.problems import PROBLEMS, v2_error
@@ -24,6 +25,7 @@ from airflow_provider.emulator.schemas import (
     METADATA,
     SUBTITLES_CREATE,
     SUBTITLES_DELETE,
+    UPLOAD,
     validate,
 )
 from airflow_provider.emulator.state import MediaView, Post, iso_timestamp
@@ -35,6 +37,27 @@ Action = Callable[[EmulatorContext, Request, Payload], Response]
 def media_data(view: MediaView) -> dict[str, Any]:
     """``data`` of FINALIZE and STATUS."""
     return {"id": view.id, "media_key": view.media_key, **view.details()}
+
+
+def _fields(payload: Payload, schema: dict[str, Any]) -> dict[str, Any]:
+    """A media body checked against ``schema``: multipart (``media`` a file part, numbers as text) or JSON (``media``
+    base64), as OAS AppendMediaUploadRequest and MediaUploadRequest allow."""
+    if payload.mime != "multipart/form-data":
+        return validate(schema, payload.json_object())
+    fields = payload.object()
+    body = {**fields, "segment_index": form_int(fields.get("segment_index"))}
+    if payload.media is not None:
+        body["media"] = "<file>"
+    return validate(schema, {name: value for name, value in body.items() if value is not None})
+
+
+def _upload(context: EmulatorContext, request: Request, payload: Payload) -> Response:
+    """One-shot ``POST /2/media/upload`` (OAS 2.167 ``mediaUpload``), images and subtitles: see :mod:`oneshot`."""
+    body = _fields(payload, UPLOAD)
+    view = upload_whole(
+        context.state, payload.segment(), body["media_category"], owners(body.get("additional_owners")), kinds=V2_KINDS
+    )
+    return JSONResponse({"data": media_data(view)})
 
 
 def _initialize(context: EmulatorContext, request: Request, payload: Payload) -> Response:
@@ -53,14 +76,7 @@ def _initialize(context: EmulatorContext, request: Request, payload: Payload) ->
 
 def _append(context: EmulatorContext, request: Request, payload: Payload) -> Response:
     """Multipart (``media`` file part) or JSON (base64 ``media``), per OAS AppendMediaUploadRequest."""
-    if payload.mime == "multipart/form-data":
-        fields = payload.object()
-        body = {**fields, "segment_index": form_int(fields.get("segment_index"))}
-        if payload.media is not None:
-            body["media"] = "<file>"
-        validate(APPEND, {name: value for name, value in body.items() if value is not None})
-    else:
-        body = validate(APPEND, payload.json_object())
+    body = _fields(payload, APPEND)
     expires_at = context.state.append(request.path_params["media_id"], body["segment_index"], payload.segment())
     return JSONResponse({"data": {"expires_at": int(expires_at)}})
 
@@ -80,9 +96,12 @@ def _status(context: EmulatorContext, request: Request, payload: Payload) -> Res
 
 
 def _metadata(context: EmulatorContext, request: Request, payload: Payload) -> Response:
+    """``associated_metadata`` is an object, "the metadata now associated with the media" (OAS 2.167
+    ``CreateMediaMetadataResponseData``; an object with alt_text, sensitive_media_warning, ... parts in every spec since
+    2025-02-06): the emulator answers every part the media now has."""
     body = validate(METADATA, payload.json_object())
-    context.state.set_metadata(body["id"], body.get("metadata", {}))
-    return JSONResponse({"data": {"associated_metadata": True, "id": body["id"]}})
+    associated = context.state.set_metadata(body["id"], body.get("metadata", {}))
+    return JSONResponse({"data": {"associated_metadata": associated, "id": body["id"]}})
 
 
 def _create_subtitles(context: EmulatorContext, request: Request, payload: Payload) -> Response:
@@ -112,8 +131,13 @@ def _create_tweet(context: EmulatorContext, request: Request, payload: Payload) 
 
 
 def _users_me(context: EmulatorContext, request: Request, payload: Payload) -> Response:
+    """The user; ``subscription_type`` only when ``user.fields`` asks for it, as X adds any field (OAS 2.167)."""
     config = context.config
-    return JSONResponse({"data": {"id": config.user_id, "name": config.name, "username": config.username}})
+    data = {"id": config.user_id, "name": config.name, "username": config.username}
+    fields = request.query_params.get("user.fields", "").split(",")
+    if "subscription_type" in fields:
+        data["subscription_type"] = config.subscription_type
+    return JSONResponse({"data": data})
 
 
 def _post_json(post: Post) -> dict[str, Any]:
@@ -158,16 +182,15 @@ def _user_tweets(context: EmulatorContext, request: Request, payload: Payload) -
     return JSONResponse({"data": [_post_json(post) for post in posts], "meta": meta})
 
 
-def _tweet(context: EmulatorContext, request: Request, payload: Payload) -> Response:
-    """One of the user's posts; any other id is X's partial error, a 200 with ``errors`` (DOCS
-    x-api/fundamentals/response-codes-and-errors.mdx, "Partial errors")."""
+def _post_id(request: Request) -> str:
     post_id = request.path_params["post_id"]
     if not post_id.isdigit() or len(post_id) > 19:
         raise InvalidRequest(f"The `id` query parameter value [{post_id}] is not valid", {"id": [post_id]})
-    post = context.state.post(post_id)
-    if post is not None:
-        return JSONResponse({"data": _post_json(post)})
-    error = {
+    return post_id
+
+
+def _post_not_found(post_id: str) -> dict[str, Any]:
+    return {
         "value": post_id,
         "detail": f"Could not find tweet with id: [{post_id}].",
         "title": "Not Found Error",
@@ -176,7 +199,26 @@ def _tweet(context: EmulatorContext, request: Request, payload: Payload) -> Resp
         "resource_id": post_id,
         "type": f"{PROBLEMS}resource-not-found",
     }
-    return JSONResponse({"errors": [error]})
+
+
+def _tweet(context: EmulatorContext, request: Request, payload: Payload) -> Response:
+    """One of the user's posts; any other id is X's partial error, a 200 with ``errors`` (DOCS
+    x-api/fundamentals/response-codes-and-errors.mdx, "Partial errors")."""
+    post_id = _post_id(request)
+    post = context.state.post(post_id)
+    if post is not None:
+        return JSONResponse({"data": _post_json(post)})
+    return JSONResponse({"errors": [_post_not_found(post_id)]})
+
+
+def _delete_tweet(context: EmulatorContext, request: Request, payload: Payload) -> Response:
+    """200 ``{"data": {"deleted": true}}`` (OAS 2.167 ``DeletePostsResponse``) for one of the user's posts. Any other
+    id, one deleted before included, is 404 (DOCS x-api/fundamentals/response-codes-and-errors.mdx: "Resource
+    doesn't exist or has been deleted"); the body is not documented, so it is the GET's ``resource-not-found``."""
+    post_id = _post_id(request)
+    if not context.state.delete_post(post_id):
+        raise PostNotFound(_post_not_found(post_id))
+    return JSONResponse({"data": {"deleted": True}})
 
 
 def _endpoint(context: EmulatorContext, endpoint: str, action: Action) -> Callable[[Request], Awaitable[Response]]:
@@ -189,6 +231,7 @@ def _endpoint(context: EmulatorContext, endpoint: str, action: Action) -> Callab
 
 def routes(context: EmulatorContext) -> list[Route]:
     table: list[tuple[str, str, str, Action]] = [
+        ("POST", "/2/media/upload", "upload", _upload),
         ("POST", "/2/media/upload/initialize", "initialize", _initialize),
         ("POST", "/2/media/upload/{media_id}/append", "append", _append),
         ("POST", "/2/media/upload/{media_id}/finalize", "finalize", _finalize),
@@ -198,6 +241,7 @@ def routes(context: EmulatorContext) -> list[Route]:
         ("DELETE", "/2/media/subtitles", "subtitles_delete", _delete_subtitles),
         ("POST", "/2/tweets", "tweets", _create_tweet),
         ("GET", "/2/tweets/{post_id}", "tweet", _tweet),
+        ("DELETE", "/2/tweets/{post_id}", "tweets_delete", _delete_tweet),
         ("GET", "/2/users/me", "users_me", _users_me),
         ("GET", "/2/users/{user_id}/tweets", "user_tweets", _user_tweets),
     ]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from airflow_provider.emulator import config as defaults
-from airflow_provider.emulator.config import EmulatorConfig
+from airflow_provider.emulator.config import SUBSCRIPTION_TYPES, EmulatorConfig
 from airflow_provider.emulator.connection import CONN_ENV_VAR
 from airflow_provider.emulator.faults import parse_plan
 from airflow_provider.emulator.ratelimits import RateLimit
@@ -60,6 +60,11 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--stuck-error", action="store_true", help="failed media report in_progress with an error")
     parser.add_argument(
+        "--out-of-order-corrupts",
+        action="store_true",
+        help="a video or GIF whose segments arrived out of index order fails processing (X's behaviour is unknown)",
+    )
+    parser.add_argument(
         "--self-replies",
         action="store_true",
         help="replies to the user's own posts are allowed without a summons (default: refused, the stricter unknown)",
@@ -91,6 +96,13 @@ def _parser() -> argparse.ArgumentParser:
         type=float,
         default=EmulatorConfig.max_video_secs,
         help="longest video (default %(default)s)",
+    )
+    parser.add_argument(
+        "--subscription-type",
+        choices=SUBSCRIPTION_TYPES,
+        default=EmulatorConfig.subscription_type,
+        help="the user's X subscription (GET /2/users/me); a subscriber posts up to 25,000 characters "
+        "(default %(default)s)",
     )
     parser.add_argument("--out-of-credits", action="store_true", help="the account has no credits: every call is 402")
     parser.add_argument("--usage-capped", action="store_true", help="the account is over its usage cap: every call 429")

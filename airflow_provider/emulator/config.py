@@ -15,6 +15,7 @@ DEFAULT_USER_ID = "1000000000000000001"
 DEFAULT_USERNAME = "emulator"
 DEFAULT_OAUTH2_CLIENT_ID = "emulator-client-id"
 DEFAULT_OAUTH2_CLIENT_SECRET = "emulator-client-secret"
+SUBSCRIPTION_TYPES = ("Basic", "Premium", "PremiumPlus", "None")  # OAS 2.167 User.subscription_type
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,12 @@ class EmulatorConfig:
     ``rate_limits`` override X's per-endpoint limits (e.g. a tiny one in a test), ``rate_limit_window_secs`` is
     the window length; ``min_video_secs``/``max_video_secs`` bound a video's duration (a standard account's);
     ``out_of_credits`` and ``usage_capped`` put the account in those billing states from the start.
+    ``out_of_order_corrupts`` makes a video or GIF whose segments arrived out of index order fail processing with
+    ``InvalidMedia``, as if X put the file together in arrival order: X documents neither that it reassembles
+    parallel APPENDs by index nor that it does not, so the provider's safety net for that case can be tested.
+    ``subscription_type`` is the user's X subscription as ``GET /2/users/me`` reports it with
+    ``user.fields=subscription_type`` (OAS 2.167 ``User.subscription_type``: ``Basic``, ``Premium``, ``PremiumPlus`` or
+    ``None``); a subscriber may post up to 25,000 weighted characters (X's longer posts; see ``posttext``).
     ``self_replies`` lets the user reply to its own posts without a summons (X's rule since 2026-02-23 leaves it
     undocumented; refused by default, the stricter answer; see :meth:`EmulatorState.create_post`).
 
@@ -61,6 +68,8 @@ class EmulatorConfig:
     out_of_credits: bool = False
     usage_capped: bool = False
     self_replies: bool = False
+    out_of_order_corrupts: bool = False
+    subscription_type: str = "None"
     oauth2_client_id: str = DEFAULT_OAUTH2_CLIENT_ID
     oauth2_client_secret: str = DEFAULT_OAUTH2_CLIENT_SECRET
     oauth2_access_token_secs: int = 7200
@@ -82,5 +91,7 @@ class EmulatorConfig:
             )
         if self.oauth2_access_token_secs <= 0:
             raise ValueError("oauth2_access_token_secs must be positive")
+        if self.subscription_type not in SUBSCRIPTION_TYPES:
+            raise ValueError(f"subscription_type must be one of {', '.join(SUBSCRIPTION_TYPES)}")
         if not 0 <= self.min_video_secs <= self.max_video_secs:
             raise ValueError("min_video_secs must be between 0 and max_video_secs")

@@ -6,6 +6,7 @@ send. The reason goes to the admin request log (``GET /_emulator/requests``) so 
 
 from __future__ import annotations
 
+import json
 from collections.abc import Mapping
 from typing import Any
 
@@ -38,15 +39,23 @@ class ApiError(Exception):
 class InvalidRequest(ApiError):
     """400 invalid-request with one ``errors[]`` entry shaped as X sends it.
 
-    ``parameters`` is left out when X's answer has none (xurl#18); ``reason`` defaults to the message.
+    ``parameters`` is left out when X's answer has none (xurl#18); ``reason`` defaults to the message. Its values are
+    lists of strings whatever the offending value's type (``"segment_index": ["3"]``): OAS 2.112 to 2.165
+    ``InvalidRequestProblem`` types them ``array`` of ``string``, and 2.167's ``parameter`` and ``value`` are strings.
     """
 
     def __init__(self, message: str, parameters: Mapping[str, Any] | None = None, reason: str | None = None) -> None:
         super().__init__(reason or message)
         entry: dict[str, Any] = {"message": message}
         if parameters is not None:
-            entry = {"parameters": dict(parameters), "message": message}
+            entry = {"parameters": {name: _texts(values) for name, values in parameters.items()}, "message": message}
         self.errors: list[dict[str, Any]] = [entry]
+
+
+def _texts(values: Any) -> list[str]:
+    """A parameter's values as the strings X's schema has: text as it is, anything else as JSON (3, true, null)."""
+    items = values if isinstance(values, list | tuple) else [values]
+    return [item if isinstance(item, str) else json.dumps(item, default=str) for item in items]
 
 
 class InvalidMediaIds(InvalidRequest):
@@ -69,6 +78,15 @@ class Forbidden(ApiError):
     def __init__(self, detail: str, reason: str | None = None) -> None:
         super().__init__(reason or detail)
         self.detail = detail
+
+
+class PostNotFound(ApiError):
+    """404 for a post the user does not have (never made, or deleted): X's ``resource-not-found`` entry in
+    ``errors``, the one its GET answers for an unknown id."""
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        super().__init__(entry["detail"])
+        self.errors = [entry]
 
 
 class Unauthorized(ApiError):

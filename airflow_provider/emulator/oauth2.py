@@ -41,6 +41,7 @@ _MEDIA = frozenset({"media.write"})
 _READ = frozenset({"tweet.read", "users.read"})
 # DOCS v2-authentication-mapping.mdx (posts, timelines, users/me); OAS UserToken security (media endpoints).
 ENDPOINT_SCOPES: Mapping[str, frozenset[str]] = {
+    "upload": _MEDIA,
     "initialize": _MEDIA,
     "append": _MEDIA,
     "finalize": _MEDIA,
@@ -49,6 +50,7 @@ ENDPOINT_SCOPES: Mapping[str, frozenset[str]] = {
     "subtitles": _MEDIA,
     "subtitles_delete": _MEDIA,
     "tweets": _READ | {"tweet.write"},
+    "tweets_delete": _READ | {"tweet.write"},
     "tweet": _READ,
     "users_me": _READ,
     "user_tweets": _READ,

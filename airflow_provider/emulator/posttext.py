@@ -15,6 +15,10 @@ import string
 import unicodedata
 
 MAX_WEIGHTED_LENGTH = 280
+# X Premium's longer posts, for any subscription (Basic included): up to 25,000 characters (X Help Center "About
+# longer posts", restated by Publer's API docs for X long-form posts). How X counts them is not documented for the
+# API: the emulator weighs them as any post.
+SUBSCRIBER_MAX_WEIGHTED_LENGTH = 25_000
 URL_WEIGHT = 23
 _LIGHT_RANGES = ((0x0000, 0x10FF), (0x2000, 0x200D), (0x2010, 0x201F), (0x2032, 0x2037))
 _URL = re.compile(r"https?://[^\s]+", re.IGNORECASE)
@@ -28,8 +32,13 @@ def _weight(char: str) -> int:
     return 1 if any(low <= code <= high for low, high in _LIGHT_RANGES) else 2
 
 
+def max_weighted_length(subscription_type: str) -> int:
+    """The longest post X takes from a user of ``subscription_type`` (``None``: no subscription)."""
+    return MAX_WEIGHTED_LENGTH if subscription_type == "None" else SUBSCRIBER_MAX_WEIGHTED_LENGTH
+
+
 def weighted_length(text: str) -> int:
-    """The length X checks against 280."""
+    """The length X checks against the user's limit (:func:`max_weighted_length`)."""
     normalized = unicodedata.normalize("NFC", text)
     urls = _URL.findall(normalized)
     rest = _URL.sub("", normalized)

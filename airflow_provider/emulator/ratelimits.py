@@ -73,6 +73,7 @@ def _count(text: str, spec: str) -> int:
 DEFAULT_LIMITS: Mapping[str, RateLimit] = {
     limit.endpoint: limit
     for limit in (
+        RateLimit("upload", 500, app_day=50_000),  # one-shot POST /2/media/upload; v1.1 simple upload shares it
         RateLimit("initialize", 1875, app_day=180_000),
         RateLimit("append", 1875, app_day=180_000),
         RateLimit("finalize", 1875, app_day=180_000),
@@ -81,6 +82,7 @@ DEFAULT_LIMITS: Mapping[str, RateLimit] = {
         RateLimit("subtitles", 100, app_day=10_000),
         RateLimit("subtitles_delete", 100, app_day=10_000),
         RateLimit("tweets", 100, app_day=10_000),
+        RateLimit("tweets_delete", 50),
         RateLimit("tweet", 900),
         RateLimit("users_me", 75),
         RateLimit("user_tweets", 900),
@@ -120,10 +122,7 @@ class RateLimiter:
             self._limits.update({limit.endpoint: limit for limit in limits})
 
     def take(self, endpoint: str) -> dict[str, str]:
-        """Count one call and return its headers, or raise :class:`RateLimited` if a window or cap is spent.
-
-        A request that names no endpoint (a v1.1 call with an unknown ``command``) is not counted.
-        """
+        """Count one call and return its headers, or raise :class:`RateLimited` if a window or cap is spent."""
         with self._lock:
             if endpoint not in self._limits:
                 return {}

@@ -94,6 +94,20 @@ APPEND: Schema = _closed(
     {"media": {"type": "string"}, "segment_index": {"type": "integer"}}, ("media", "segment_index")
 )
 
+# MediaUploadRequest, the one-shot ``POST /2/media/upload`` (OAS 2.167): ``media`` and ``media_category`` required,
+# ``additional_owners`` a comma-separated string; no ``media_type`` (X reads the type from the bytes).
+UPLOAD: Schema = _closed(
+    {
+        "additional_owners": {"type": "string"},
+        "media": {"type": "string"},
+        "media_category": {
+            "type": "string",
+            "enum": ["tweet_image", "tweet_video", "tweet_gif", "dm_image", "dm_video", "dm_gif", "subtitles"],
+        },
+    },
+    ("media", "media_category"),
+)
+
 
 def _open(properties: Schema, required: tuple[str, ...] = ()) -> Schema:
     return {"type": "object", "properties": properties, "required": list(required)}

@@ -8,23 +8,37 @@ TS_PACKET_BYTES = 188
 # Enough to see the second MPEG-TS sync byte and the size of most images (a JPEG's frame header may come later).
 HEAD_BYTES = 1024
 
-_IMAGE_MAGIC = (
-    b"\xff\xd8\xff",  # JPEG
-    b"\x89PNG\r\n\x1a\n",
-    b"GIF87a",
-    b"GIF89a",
-    b"BM",
-    b"II*\x00",  # TIFF, little endian
-    b"MM\x00*",  # TIFF, big endian
-)
-
 
 def _is_webp(head: bytes) -> bool:
     return head[:4] == b"RIFF" and head[8:12] == b"WEBP"
 
 
+_IMAGE_TYPES = {
+    b"\xff\xd8\xff": "image/jpeg",
+    b"\x89PNG\r\n\x1a\n": "image/png",
+    b"GIF87a": "image/gif",
+    b"GIF89a": "image/gif",
+    b"BM": "image/bmp",
+    b"II*\x00": "image/tiff",
+    b"MM\x00*": "image/tiff",
+}
+
+
+def sniffed_type(head: bytes) -> str | None:
+    """The media type of a file sent without one (a one-shot upload): an image's, or a subtitle file's."""
+    if _is_webp(head):
+        return "image/webp"
+    image = next((kind for magic, kind in _IMAGE_TYPES.items() if head.startswith(magic)), None)
+    if image is not None:
+        return image
+    text = head.lstrip(b"\xef\xbb\xbf")
+    if text.startswith(b"WEBVTT"):
+        return "text/vtt"
+    return "text/srt" if text[:1].isdigit() else None
+
+
 def looks_like_image(head: bytes) -> bool:
-    return head.startswith(_IMAGE_MAGIC) or _is_webp(head)
+    return head.startswith(tuple(_IMAGE_TYPES)) or _is_webp(head)
 
 
 def looks_like_gif(head: bytes) -> bool:

@@ -90,6 +90,7 @@ class MediaSession:
     metadata: dict[str, Any] = field(default_factory=dict)  # POST /2/media/metadata's parts, as last set
     subtitles: dict[str, SubtitleTrack] = field(default_factory=dict)  # language code -> track
     category_named: bool = True  # INITIALIZE named a media_category (v1.1 then shows media_key: api_v1)
+    out_of_order: bool = False  # a segment arrived before one of a lower index
 
     @property
     def kind(self) -> str:
@@ -167,12 +168,14 @@ class EmulatorState:
         self._new_id = _IdSource()
         self._media: dict[str, MediaSession] = {}
         self._posts: list[Post] = []
+        self._deleted: dict[str, Post] = {}
         self._requests: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_LIMIT)
 
     def reset(self) -> None:
         with self._lock:
             self._media.clear()
             self._posts.clear()
+            self._deleted.clear()
             self._requests.clear()
 
     # -- media upload ------------------------------------------------------------------------------------------
@@ -259,6 +262,7 @@ class EmulatorState:
                     f"Segment {index} of media {media_id} was already appended with different data.",
                     {"segment_index": [index]},
                 )
+            session.out_of_order |= any(lower not in session.segments for lower in range(index))
             session.segments[index] = segment
             return session.expires_at
 
@@ -277,6 +281,8 @@ class EmulatorState:
                 head = session.segments[0].head
                 problem = format_problem(session.kind, head)
                 if session.kind in catalog.PROCESSED_KINDS:
+                    if session.out_of_order and self.config.out_of_order_corrupts:
+                        problem = f"Unsupported {session.kind} format"  # put together in arrival order: unreadable
                     error = None if problem is None else {"code": 1, "name": "InvalidMedia", "message": problem}
                     session.job = ProcessingJob(
                         now, self.config.processing_secs, error or self._duration_error(session)
@@ -341,19 +347,19 @@ class EmulatorState:
                 raise MediaNotFound(f"Media {media_id} {stage}; STATUS exists only for media in processing.")
             return self._view(session, now)
 
-    def set_alt_text(self, media_id: str, text: Any) -> None:
+    def set_alt_text(self, media_id: str, text: Any) -> dict[str, Any]:
+        """v1.1 ``media/metadata/create``: alt text alone, "<= 1000 chars" (v1 reference example)."""
         if not isinstance(text, str) or len(text) > catalog.MAX_ALT_TEXT_CHARS:
             raise InvalidRequest(
                 f"`alt_text.text` must be a string of at most {catalog.MAX_ALT_TEXT_CHARS} characters.",
-                {"metadata.alt_text.text": [text if not isinstance(text, str) else f"{len(text)} characters"]},
+                {"alt_text.text": [text if not isinstance(text, str) else f"{len(text)} characters"]},
             )
-        with self._lock:
-            self._live(media_id).alt_text = text
+        return self.set_metadata(media_id, {"alt_text": {"text": text}})
 
-    def set_metadata(self, media_id: str, metadata: dict[str, Any]) -> None:
-        """Store a schema-valid ``metadata`` object: each part given replaces that part (unknown: stricter than
-        merging inside a part). X's answer to a body that sets nothing, or to another user's media, is not
-        documented: both are refused (stricter)."""
+    def set_metadata(self, media_id: str, metadata: dict[str, Any]) -> dict[str, Any]:
+        """Store a schema-valid ``metadata`` object and return all the metadata now associated with the media: each
+        part given replaces that part (unknown: stricter than merging inside a part). X's answer to a body that sets
+        nothing, or to another user's media, is not documented: both are refused (stricter)."""
         if not metadata:
             raise InvalidRequest("`metadata` must set at least one field.", {"metadata": [metadata]})
         with self._lock:
@@ -361,6 +367,7 @@ class EmulatorState:
             session.metadata.update(metadata)
             if "alt_text" in metadata:
                 session.alt_text = metadata["alt_text"]["text"]
+            return dict(session.metadata)
 
     def attach_subtitles(self, video_id: str, category: str, track: SubtitleTrack) -> None:
         """Tie the uploaded subtitle file ``track.media_id`` to the video, refusing what X refuses or might refuse.
@@ -456,10 +463,11 @@ class EmulatorState:
         """Create a post from a schema-valid body, refusing what X refuses after the schema."""
         if not text and not media_ids:
             raise InvalidRequest("A post needs `text` or `media.media_ids`.", {"text": [text]})
-        # 280 weighted characters (DOCS fundamentals/counting-characters.mdx); X's 400 message: errors.TEXT_TOO_LONG.
-        length = posttext.weighted_length(text)
-        if length > posttext.MAX_WEIGHTED_LENGTH:
-            raise InvalidRequest(TEXT_TOO_LONG, None, f"text weighs {length} of {posttext.MAX_WEIGHTED_LENGTH}")
+        # 280 weighted characters (DOCS fundamentals/counting-characters.mdx), 25,000 for a subscriber (posttext);
+        # X's 400 message: errors.TEXT_TOO_LONG.
+        length, limit = posttext.weighted_length(text), posttext.max_weighted_length(self.config.subscription_type)
+        if length > limit:
+            raise InvalidRequest(TEXT_TOO_LONG, None, f"text weighs {length} of {limit}")
         # One cashtag per post for self-serve apps (DOCS x-api/posts/manage-tweets/integrate.mdx); X's answer is not
         # documented: a 403 like its other content refusals is the emulator's choice.
         if posttext.cashtag_count(text) > 1:
@@ -556,6 +564,20 @@ class EmulatorState:
         with self._lock:
             return next((post for post in self._posts if post.id == post_id), None)
 
+    def delete_post(self, post_id: str) -> bool:
+        """Delete one of the user's posts: False when there is none by that id (never made, or deleted before)."""
+        with self._lock:
+            post = next((post for post in self._posts if post.id == post_id), None)
+            if post is None:
+                return False
+            self._posts.remove(post)
+            self._deleted[post_id] = post
+            return True
+
+    def deleted_post(self, post_id: str) -> Post | None:
+        with self._lock:
+            return self._deleted.get(post_id)
+
     def add_foreign_media(self, owner_id: str, media_type: str, additional_owners: tuple[str, ...]) -> str:
         """A finished upload made by another user (admin API), to exercise the ownership rule of posts."""
         kinds = catalog.kinds_of_media_type(media_type)
@@ -604,6 +626,7 @@ class EmulatorState:
                 "received_bytes": session.received_bytes,
                 "segment_count": len(session.segments),
                 "segment_indexes": sorted(session.segments),
+                "segments_out_of_order": session.out_of_order,
                 "state": state,
                 "processing_info": self._view(session, now).processing_info,
                 "alt_text": session.alt_text,

@@ -49,7 +49,7 @@ def inspect_media_file(
     media_type: str | None = None,
     media_category: str | None = None,
     *,
-    max_video_duration: float = MAX_VIDEO_SECONDS,
+    max_video_duration: float | None = MAX_VIDEO_SECONDS,
 ) -> MediaFile:
     """Check that ``path`` is a file X would take, inferring type and category when not given.
 
@@ -58,7 +58,8 @@ def inspect_media_file(
     object in storage is never downloaded to be checked.
 
     A video must last 0.5 s to ``max_video_duration`` s (X's limit, 140 s, for standard accounts: raise it for an
-    account X allows longer videos). A video whose duration its header does not tell is left to X to judge.
+    account X allows longer videos; None leaves the length to X). A video whose duration its header does not tell
+    is left to X to judge.
     """
     source = media_source(path)
     name, size = source.name, source.checked_size()

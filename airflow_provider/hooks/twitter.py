@@ -25,6 +25,7 @@ from airflow_provider.hooks.connection import ClientSettings, aread_settings
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
 from airflow_provider.rules.metadata import MediaMetadata
 from airflow_provider.rules.post_options import PostOptions
+from airflow_provider.rules.posts import post_ids
 from airflow_provider.rules.receipt import MediaReceipt
 
 # The connection test answers in the UI: one attempt, within about this many seconds.
@@ -109,7 +110,9 @@ class TwitterHook(BaseHook):
 
     @cached_property
     def client(self) -> XClient:
-        return self.settings.client(timeout=self._timeout, retry=self.retry, log=self.log)
+        return self.settings.client(
+            timeout=self._timeout, retry=self.retry, log=self.log, connection=self.twitter_conn_id
+        )
 
     def get_conn(self) -> XClient:
         return self.client
@@ -126,7 +129,7 @@ class TwitterHook(BaseHook):
         """A client for the triggerer's event loop, from the connection read without blocking (and shared by the
         process's triggers for a minute)."""
         settings = await aread_settings(self.twitter_conn_id)
-        return settings.client(timeout=self._timeout, retry=self.retry, log=self.log)
+        return settings.client(timeout=self._timeout, retry=self.retry, log=self.log, connection=self.twitter_conn_id)
 
     def test_connection(self) -> tuple[bool, str]:
         """One ``GET /2/users/me``, answered within about 10 s: the UI, REST API and CLI wait for it.
@@ -223,6 +226,15 @@ class TwitterHook(BaseHook):
     def check_media_postable(self, media: Sequence[MediaReceipt]) -> None:
         self.client.media.check_postable(media)
 
+    def check_post(self, text: Any, media_count: int | None) -> None:
+        """The post's checks that need no upload, against this connection's account (the post's own, and the early
+        check of the tasks that upload its media)."""
+        self.client.posts.check(text, media_count)
+
+    def max_video_seconds(self) -> float | None:
+        """The longest video to refuse before uploading: 140 s without X Premium; None (X judges) otherwise."""
+        return self.client.account.max_video_seconds()
+
     def get_me(self) -> dict[str, Any]:
         return self.client.posts.me()
 
@@ -249,6 +261,17 @@ class TwitterHook(BaseHook):
 
     def own_posts_since(self, since: float) -> list[dict[str, Any]]:
         return self.client.posts.own_posts_since(since)
+
+    def post_url(self, post_id: str) -> str:
+        return self.client.posts.url(post_id)
+
+    def delete_tweet(self, posts: Any) -> dict[str, list[str]]:
+        """Delete ``posts`` (an id, a post's output, or a thread's list), the last first so that a thread's replies go
+        before what they reply to: ``{"deleted": [...], "already_gone": [...]}``. A post already gone is no error."""
+        outcome: dict[str, list[str]] = {"deleted": [], "already_gone": []}
+        for post_id in reversed(post_ids(posts)):
+            outcome["deleted" if self.client.posts.delete(post_id) else "already_gone"].append(post_id)
+        return outcome
 
 
 def _connection_metadata() -> dict[str, Any]:

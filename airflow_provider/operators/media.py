@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING, Any
 
 from airflow.providers.common.compat.sdk import BaseOperator
@@ -12,8 +13,17 @@ from airflow_provider.client.uploads import DEFAULT_CHUNK_SIZE, DEFAULT_PARALLEL
 from airflow_provider.files.media_file import inspect_media_file
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.operators.post_checks import check_downstream_posts
+from airflow_provider.operators.sources import TemplateSourcesMixin, naming_sources
 from airflow_provider.operators.task_memory import upload_journal
-from airflow_provider.rules.media import MAX_VIDEO_SECONDS, MIN_VIDEO_SECONDS, MiB, chunk_size_in_range, segment_count
+from airflow_provider.rules.media import (
+    MAX_VIDEO_SECONDS,
+    MIN_VIDEO_SECONDS,
+    MiB,
+    check_video_duration,
+    chunk_size_in_range,
+    segment_count,
+)
 from airflow_provider.rules.metadata import MediaMetadata
 from airflow_provider.rules.numbers import check_number
 from airflow_provider.rules.receipt import MediaReceipt
@@ -24,7 +34,7 @@ if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context, ObjectStoragePath
 
 
-class MediaUploadOperator(TwitterHookMixin, BaseOperator):
+class MediaUploadOperator(TemplateSourcesMixin, TwitterHookMixin, BaseOperator):
     """
     Upload a file with X's chunked media upload (initialize, append, finalize) and return its receipt.
 
@@ -49,17 +59,22 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         "id": "..."}``, at most 8 and 24 characters. (templated)
     :param chunk_size: Bytes per APPEND segment, at most 5 MiB; files needing over 1,000 segments are refused.
     :param parallel_segments: APPENDs in flight at once (X reassembles by segment index), 4 by default; if X
-        refuses a segment sent out of order, the upload goes on one segment at a time by itself. 1 is strictly
-        sequential. Memory stays within ``(parallel_segments + 1) * chunk_size``.
-    :param max_video_duration: Longest video in seconds, 140 for standard accounts (X's limit); raise it for an
-        account X allows longer videos. Checked from the file's header before any request.
+        refuses a segment sent out of order, the upload goes on one segment at a time by itself, and if X fails the
+        processing of a video or GIF sent in parallel as unreadable, the sensor uploads it once more one segment at
+        a time (docs/operators.md, "Parallel uploads"). 1 is strictly sequential. Memory stays within
+        ``(parallel_segments + 1) * chunk_size``.
+    :param max_video_duration: Longest video in seconds, checked from the file's header before any upload. None (the
+        default) follows the account: 140 s without X Premium (X's limit); for a subscriber, whose limit X does not
+        document for the API, X judges. Over 140 s the account is asked of X once (``GET /2/users/me``) unless the
+        connection's extra ``subscription_type`` says it.
     :param twitter_conn_id: Connection of type ``twitter``.
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`
         (timeouts, retries).
     :return: The media's receipt, as a dict (the ``return_value`` XCom): ``media_id`` (a string), ``media_key``,
         ``state`` (X's processing state: ``succeeded`` for images, which X does not process; ``pending`` or
         ``in_progress`` for videos and GIFs), ``next_status_at`` (epoch time X advised for the first STATUS check),
-        ``uploaded_at``, ``expires_at`` and ``subtitles`` (empty). Pass it as is to
+        ``uploaded_at``, ``expires_at``, ``subtitles`` (empty) and ``resend`` (for a video or GIF sent in parallel,
+        this task's arguments for a sequential upload of the same file; else null). Pass it as is to
         ``MediaProcessingSensor(media_id=...)``, or, for an image, to ``CreateTweetOperator(media_ids=[...])``.
     """
 
@@ -78,7 +93,7 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         found_media_origin: dict[str, str] | None = None,
         chunk_size: int = DEFAULT_CHUNK_SIZE,
         parallel_segments: int = DEFAULT_PARALLEL_SEGMENTS,
-        max_video_duration: float = MAX_VIDEO_SECONDS,
+        max_video_duration: float | None = None,
         twitter_conn_id: str = DEFAULT_CONN_ID,
         hook_params: dict[str, Any] | None = None,
         **kwargs: Any,
@@ -95,22 +110,28 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
         self.found_media_origin = found_media_origin
         self.chunk_size = chunk_size_in_range(chunk_size)
         self.parallel_segments = check_number("parallel_segments", parallel_segments, integer=True, minimum=1)
-        self.max_video_duration = check_number(
-            "max_video_duration", max_video_duration, minimum=MIN_VIDEO_SECONDS, unit="seconds"
+        self.max_video_duration = (
+            None
+            if max_video_duration is None
+            else check_number("max_video_duration", max_video_duration, minimum=MIN_VIDEO_SECONDS, unit="seconds")
         )
         self.twitter_conn_id = check_conn_id(twitter_conn_id)
         self.hook_params = check_hook_params(hook_params)
 
     def execute(self, context: Context) -> dict[str, Any]:
-        metadata = MediaMetadata.checked(
-            alt_text=self.alt_text,
-            sensitive_media_warning=self.sensitive_media_warning,
-            allow_download=self.allow_download,
-            found_media_origin=self.found_media_origin or None,
-        )
-        media = inspect_media_file(
-            self.file_path, self.media_type, self.media_category, max_video_duration=self.max_video_duration
-        )
+        with naming_sources(self):  # an error names the DAG param a templated argument came from
+            metadata = MediaMetadata.checked(
+                alt_text=self.alt_text,
+                sensitive_media_warning=self.sensitive_media_warning,
+                allow_download=self.allow_download,
+                found_media_origin=self.found_media_origin or None,
+            )
+            media = inspect_media_file(
+                self.file_path, self.media_type, self.media_category, max_video_duration=self.max_video_duration
+            )
+            if self.max_video_duration is None and (media.duration or 0) > MAX_VIDEO_SECONDS:  # the account decides
+                check_video_duration(media.path, media.duration, self.hook.max_video_seconds())
+        check_downstream_posts(self, context)
         self.log.info(
             "Uploading %s: %s, %s, %.2f MiB in %d segment(s) of up to %.2f MiB",
             media.path,
@@ -128,8 +149,27 @@ class MediaUploadOperator(TwitterHookMixin, BaseOperator):
             journal=upload_journal(context, media, self.chunk_size, self.log),  # a retry continues the same media id
         )
         receipt = MediaReceipt.from_finalize(final)
+        if not receipt.ready and self.parallel_segments > 1 and segment_count(media.size, self.chunk_size) > 1:
+            receipt = replace(receipt, resend=self._resend(media.media_type, media.media_category))
         if receipt.ready:
             self.log.info("Media %s is ready to post.", receipt.media_id)
         else:
             self.log.info("Media %s uploaded; X is processing it.", receipt.media_id)
         return receipt.to_xcom()
+
+    def _resend(self, media_type: str, media_category: str) -> dict[str, Any]:
+        """What the sensor needs to upload this file again one segment at a time: this task's rendered arguments,
+        plain values for XCom. An ``ObjectStoragePath`` becomes its URL, which names its connection (``s3://conn@bucket/key``)."""
+        return {
+            "file_path": str(self.file_path),
+            "media_type": media_type,
+            "media_category": media_category,
+            "chunk_size": self.chunk_size,
+            "max_video_duration": self.max_video_duration,
+            "metadata": {
+                "alt_text": self.alt_text,
+                "sensitive_media_warning": list(self.sensitive_media_warning or ()) or None,
+                "allow_download": self.allow_download,
+                "found_media_origin": self.found_media_origin or None,
+            },
+        }

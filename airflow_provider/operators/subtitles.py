@@ -13,6 +13,7 @@ from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.files.media_file import inspect_subtitles_file
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.operators.post_checks import check_downstream_posts
 from airflow_provider.operators.task_memory import SUBTITLES_KEY, TaskRecord
 from airflow_provider.rules.media import VIDEO
 from airflow_provider.rules.receipt import MediaReceipt
@@ -87,6 +88,7 @@ class MediaSubtitlesOperator(TwitterHookMixin, BaseOperator):
         language_code = check_language_code(self.language_code)
         display_name = check_display_name(self.display_name)
         subtitles_file = inspect_subtitles_file(self.file_path)
+        check_downstream_posts(self, context)
         video = self.hook.check_media_processed(video, purpose="attach subtitles to it")
         self.log.info(
             "Uploading %s (%s) as %s subtitles", subtitles_file.path, subtitles_file.media_type, language_code

@@ -12,13 +12,18 @@ from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.exceptions import TwitterApiError
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.links.post import ViewOnXLink
 from airflow_provider.operators.earlier_tries import earlier_tries_since
 from airflow_provider.operators.task_memory import THREAD_KEY, TaskRecord
+from airflow_provider.rules.account import check_literal_post_text
 from airflow_provider.rules.post_options import PostOptions
 from airflow_provider.rules.threads import broken_thread, link, parse_thread, posted_chain
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
+
+# The XCom where the task keeps the ids of the items on X so far.
+POSTED_KEY = "posted"
 
 
 class CreateThreadOperator(TwitterHookMixin, BaseOperator):
@@ -31,6 +36,10 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
     DAG run began, finds the items an earlier try posted (item 1 by its media ids or text, each next item as the
     reply to the previous one) and posts the rest: no item twice, none lost. If X refuses an item after others
     are posted, the task fails naming the posted items (ids and links) and those not posted, and what to do.
+
+    As it goes the task keeps the ids posted so far in its XCom ``posted`` (``[]`` before the first post), which
+    outlives a failure: a clean-up task (``DeleteTweetOperator(posts=XComArg(thread, key="posted"),
+    trigger_rule="one_failed")``) can delete a thread that stopped part-way. Item 1's URL is its "View on X" link.
 
     Since 2026-02-23 X lets self-serve apps reply only where the replied-to post's author summoned the replying
     account; whether replies to one's own posts are exempt is not documented (docs/operators.md, "X's rules on
@@ -50,6 +59,7 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
 
     template_fields: Sequence[str] = ("items", "in_reply_to_tweet_id")
     ui_color = "#e8f5fd"
+    operator_extra_links = (ViewOnXLink(),)
 
     def __init__(
         self,
@@ -65,6 +75,9 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
     ) -> None:
         super().__init__(**kwargs)
         self.items = items
+        if isinstance(items, list | tuple):  # literal text no account may post fails the DAG at parse time
+            for item in items:
+                check_literal_post_text(item.get("text") if isinstance(item, dict) else item)
         # Options that are not templated are checked now: a bad one fails the DAG at parse time.
         PostOptions(reply_settings=reply_settings, made_with_ai=made_with_ai, paid_partnership=paid_partnership)
         self.reply_settings = reply_settings
@@ -83,13 +96,14 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
         )
 
     def execute(self, context: Context) -> list[str]:
-        items = parse_thread(self.items)
-        root_id = str(self.in_reply_to_tweet_id).strip() if self.in_reply_to_tweet_id else None
-        self._options(root_id)  # the options and item 1's parent, checked before any request
         record = TaskRecord.of(context, THREAD_KEY, self.log)
         if record.output is not None:
             self.log.info("An earlier try posted the whole thread (task state store); returning it.")
+            self._keep(context, record.output, link_first=True)
             return list(record.output)
+        items = parse_thread(self.items, self.hook.check_post)
+        root_id = str(self.in_reply_to_tweet_id).strip() if self.in_reply_to_tweet_id else None
+        self._options(root_id)  # the options and item 1's parent, checked before any request
         posted = record.done  # the items an earlier try recorded, each after X's answer
         since = earlier_tries_since(context)
         if since is not None and record.search_first:  # an earlier try may have posted items it could not record
@@ -101,6 +115,7 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
                     len(items),
                     link(posted[-1]),
                 )
+        self._keep(context, posted, link_first=bool(posted))
         for item in items[len(posted) :]:  # every media on X checked before the first post: no thread stops on one
             if item.media:
                 self.hook.check_media_postable(item.media)
@@ -120,5 +135,12 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
                 raise broken_thread(e, item, posted, len(items)) from None
             posted.append(str(post["id"]))
             record.record(posted)
+            self._keep(context, posted, link_first=len(posted) == 1)
             self.log.info("Posted item %d of %d: %s", item.number, len(items), link(post["id"]))
         return record.keep(posted)
+
+    def _keep(self, context: Context, posted: list[str], *, link_first: bool) -> None:
+        """What is on X so far, in XCom, for a clean-up after a failure; item 1's URL for the link, once."""
+        context["ti"].xcom_push(key=POSTED_KEY, value=list(posted))
+        if link_first:
+            ViewOnXLink.persist(context, self.hook.post_url(posted[0]))

@@ -10,15 +10,18 @@ from airflow.providers.common.compat.sdk import BaseOperator
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.links.post import ViewOnXLink
 from airflow_provider.operators.earlier_tries import earlier_tries_since
+from airflow_provider.operators.sources import TemplateSourcesMixin, naming_sources
 from airflow_provider.operators.task_memory import POST_KEY, TaskRecord
+from airflow_provider.rules.account import check_literal_post_text
 from airflow_provider.rules.post_options import PostOptions
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
 
 
-class CreateTweetOperator(TwitterHookMixin, BaseOperator):
+class CreateTweetOperator(TemplateSourcesMixin, TwitterHookMixin, BaseOperator):
     """
     Publish a post with ``POST /2/tweets``.
 
@@ -42,11 +45,13 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
     :param in_reply_to_tweet_id: Make the post a reply to this post. (templated)
     :param twitter_conn_id: Connection of type ``twitter``.
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`.
-    :return: X's ``data`` for the post: ``{"id": ..., "text": ...}``.
+    :return: The post: ``{"id": ..., "text": ..., "url": ...}``, ``url`` on x.com (or the emulator's page of it),
+        also the task page's "View on X" link.
     """
 
     template_fields: Sequence[str] = ("text", "media_ids", "community_id", "in_reply_to_tweet_id")
     ui_color = "#e8f5fd"
+    operator_extra_links = (ViewOnXLink(),)
 
     def __init__(
         self,
@@ -64,6 +69,7 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
         **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
+        check_literal_post_text(text)  # literal text no account may post fails the DAG at parse time
         self.text = text
         self.media_ids = media_ids
         # Options that are not templated are checked now: a bad one fails the DAG at parse time.
@@ -77,28 +83,35 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
         self.twitter_conn_id = check_conn_id(twitter_conn_id)
         self.hook_params = check_hook_params(hook_params)
 
-    def execute(self, context: Context) -> dict[str, Any]:
-        options = PostOptions(
+    def post_options(self, community_id: Any, in_reply_to_tweet_id: Any) -> PostOptions:
+        """The post's options, checked, with the templated ones as rendered (here, or by the uploads' early check)."""
+        return PostOptions(
             reply_settings=self.reply_settings,
             made_with_ai=self.made_with_ai,
             paid_partnership=self.paid_partnership,
-            community_id=self.community_id or None,
+            community_id=community_id or None,
             share_with_followers=self.share_with_followers,
-            in_reply_to_tweet_id=self.in_reply_to_tweet_id or None,
+            in_reply_to_tweet_id=in_reply_to_tweet_id or None,
         )
-        record = TaskRecord.of(context, POST_KEY, self.log)
-        if record.output is not None:
-            self.log.info("An earlier try made post %s (task state store); returning it.", record.output["id"])
-            return record.output
-        # An earlier try may have posted before it died: the hook finds that post instead of posting again, searching
-        # first only where the task state store cannot tell (before Airflow 3.3, or the answer lost).
-        post = self.hook.create_tweet(
-            self.text,
-            self.media_ids,
-            options=options,
-            earlier_attempt_since=earlier_tries_since(context),
-            search_first=record.search_first,
-            on_sending=record.intend,  # after the checks, right before the POST
-        )
-        self.log.info("Posted https://x.com/i/web/status/%s", post["id"])
-        return record.keep(post)
+
+    def execute(self, context: Context) -> dict[str, Any]:
+        with naming_sources(self):  # an error names the DAG param a templated argument came from
+            options = self.post_options(self.community_id, self.in_reply_to_tweet_id)
+            record = TaskRecord.of(context, POST_KEY, self.log)
+            if (post := record.output) is not None:
+                self.log.info("An earlier try made post %s (task state store); returning it.", post["id"])
+            else:
+                # An earlier try may have posted before it died: the hook finds that post instead of posting again,
+                # searching first only where the task state store cannot tell (before Airflow 3.3, the answer lost).
+                post = self.hook.create_tweet(
+                    self.text,
+                    self.media_ids,
+                    options=options,
+                    earlier_attempt_since=earlier_tries_since(context),
+                    search_first=record.search_first,
+                    on_sending=record.intend,  # after the checks, right before the POST
+                )
+                record.keep(post)
+        ViewOnXLink.persist(context, post["url"])
+        self.log.info("Posted %s", post["url"])
+        return post

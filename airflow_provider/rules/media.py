@@ -132,15 +132,17 @@ def checked_category(name: str, size: int, media_type: str, media_category: Any)
     return category
 
 
-def check_video_duration(name: str, duration: float | None, max_seconds: float) -> None:
+def check_video_duration(name: str, duration: float | None, max_seconds: float | None) -> None:
     """Refuse a video X would fail in processing, after the whole upload; one whose header tells no duration is left
-    to X to judge."""
-    if duration is not None and not MIN_VIDEO_SECONDS <= duration <= max_seconds:
+    to X to judge, and so is its length when ``max_seconds`` is None (an account whose limit is not known)."""
+    too_long = max_seconds is not None and duration is not None and duration > max_seconds
+    if duration is not None and (too_long or duration < MIN_VIDEO_SECONDS):
         raise TwitterInputError(
-            f"Video {name!r} lasts {duration:.2f} s; X takes videos of {MIN_VIDEO_SECONDS} to {max_seconds:g} s. "
+            f"Video {name!r} lasts {duration:.2f} s; X takes videos of {MIN_VIDEO_SECONDS} to "
+            f"{max_seconds or MAX_VIDEO_SECONDS:g} s. "
             + (
                 "Trim it (for example ffmpeg -t), or pass max_video_duration if X allows this account longer videos."
-                if duration > max_seconds
+                if too_long
                 else "Make it longer than half a second."
             )
         )

@@ -66,6 +66,18 @@ class ProcessingStatus:
         return kind_of_answer(self.data)
 
     @property
+    def may_come_from_segment_order(self) -> bool:
+        """Whether this failure could come from X putting segments sent in parallel together in the wrong order.
+
+        ``InvalidMedia`` (code 1) is X's answer to bytes it cannot read ("Unsupported video format", DOCS v1 STATUS
+        reference), which a file put together out of order would be; the provider read the same file's type and
+        duration before uploading it. ``UnsupportedMedia`` (code 3) is a file X read and refused, too long
+        (plhery/node-twitter-api-v2#243) or "currently unsupported" (mironal/TwitterAPIKit#96): sending it again
+        cannot help. X's answer to out-of-order segments is not documented, so this is the narrowest reading.
+        """
+        return self.failed and (self.error or {}).get("name") == "InvalidMedia"
+
+    @property
     def failure(self) -> str:
         return f"X could not process media {self.media_id}: {self.error_text}"
 

@@ -10,7 +10,10 @@ instead of asking again:
   so nothing may ask;
 - when X said to ask first (``check_after_secs`` at FINALIZE), as an absolute time that survives reschedules;
 - when the upload finished, the start of the sensor's ``timeout`` window across reschedules and retries;
-- when the media id expires (``expires_after_secs``).
+- when the media id expires (``expires_after_secs``);
+- for a video or GIF whose segments were sent in parallel, what it takes to upload the file again one segment at a
+  time (``resend``: the upload's file and arguments), should X fail its processing as it might if it put the
+  segments together in arrival order (X documents neither way; docs/operators.md, "Parallel uploads").
 
 It travels as a plain dict (the XCom) that the user can read in the UI and override. A bare media id (a string of
 digits) is accepted wherever a receipt is: then nothing is known beyond the id.
@@ -43,6 +46,9 @@ class MediaReceipt:
     expires_at: float | None = None
     # Tracks attached by MediaSubtitlesOperator: {"language_code", "display_name", "media_id"} each.
     subtitles: tuple[Mapping[str, str], ...] = ()
+    # Segments were sent in parallel: MediaUploadOperator's arguments for a sequential upload of the same file
+    # (file_path, media_type, media_category, chunk_size, max_video_duration, metadata). None once processed.
+    resend: Mapping[str, Any] | None = None
 
     @classmethod
     def from_finalize(cls, data: Mapping[str, Any], *, now: float | None = None) -> MediaReceipt:
@@ -124,12 +130,14 @@ class MediaReceipt:
             media_key=self.media_key or status.data.get("media_key"),
             state=SUCCEEDED,
             next_status_at=None,
+            resend=None,
             expires_at=now + float(expires) if isinstance(expires, int | float) and expires else self.expires_at,
         )
 
     def to_xcom(self) -> dict[str, Any]:
         xcom = asdict(self)
         xcom["subtitles"] = [dict(track) for track in self.subtitles]
+        xcom["resend"] = dict(self.resend) if self.resend is not None else None
         return xcom
 
 
@@ -145,6 +153,7 @@ _FIELD_CHECKS: dict[str, tuple[str, Callable[[Any], bool]]] = {
     "next_status_at": ("epoch seconds", _is_time),
     "uploaded_at": ("epoch seconds", _is_time),
     "expires_at": ("epoch seconds", _is_time),
+    "resend": ("the upload's arguments (a dict)", lambda v: isinstance(v, Mapping)),
 }
 
 

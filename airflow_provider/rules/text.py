@@ -172,20 +172,22 @@ def find_cashtags(text: str) -> list[str]:
     return _CASHTAG.findall(text)
 
 
-def check_post_text(text: str) -> None:
-    """Refuse text X would refuse in ``POST /2/tweets``: over 280 weighted characters, more than one cashtag,
-    or a character twitter-text calls invalid (U+FFFE, U+FEFF, U+FFFF)."""
+def check_post_text(text: str, *, max_length: int | None = MAX_WEIGHTED_LENGTH, account: str = "") -> None:
+    """Refuse text X would refuse in ``POST /2/tweets``: over ``max_length`` weighted characters (280 without X
+    Premium; the account's limit, :mod:`airflow_provider.rules.account`; None: the account is unknown, X judges),
+    more than one cashtag, or a character twitter-text calls invalid (U+FFFE, U+FEFF, U+FFFF). ``account`` names
+    whose limit it is."""
     if bad := sorted({f"U+{ord(c):04X}" for c in text if c in _INVALID}):
         raise TwitterInputError(
             f"The post text contains {', '.join(bad)}, which X does not accept in a post. Remove it "
             "(U+FEFF is a byte-order mark, often left by reading a file without encoding='utf-8-sig')."
         )
     length = weighted_length(text)
-    if length > MAX_WEIGHTED_LENGTH:
+    if max_length is not None and length > max_length:
         raise TwitterInputError(
-            f"The post text is {length} characters as X counts them; X allows at most {MAX_WEIGHTED_LENGTH}. "
-            f"Shorten it by {length - MAX_WEIGHTED_LENGTH}: each URL counts {URL_WEIGHT}, each emoji and each "
-            "CJK character 2."
+            f"The post text is {length:,} characters as X counts them; X allows at most {max_length:,}"
+            f"{' for ' + account if account else ''}. Shorten it by {length - max_length:,}: each URL counts "
+            f"{URL_WEIGHT}, each emoji and each CJK character 2."
         )
     tags = list(dict.fromkeys(t.upper() for t in find_cashtags(text)))
     if len(tags) > MAX_CASHTAGS:

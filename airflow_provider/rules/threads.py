@@ -10,11 +10,12 @@ it. Text is not compared for replies, because X reads a post with media or a URL
 from __future__ import annotations
 
 import unicodedata
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
+from airflow_provider.rules.posts import post_url
 from airflow_provider.rules.receipt import MediaReceipt, parse_media_list
 from airflow_provider.rules.text import check_post_text, extract_urls
 
@@ -41,18 +42,24 @@ class ThreadItem:
         return sorted(m.media_id for m in self.media)
 
 
-def parse_thread(items: Any) -> list[ThreadItem]:
+def _standard_check(text: str, media_count: int | None) -> None:
+    check_post_text(text)
+
+
+def parse_thread(items: Any, check_post: Callable[[str, int | None], None] = _standard_check) -> list[ThreadItem]:
     """The items of a thread, each checked as a post is, so that a bad item fails the task before item 1 is posted.
 
     An item is a dict with ``text`` and/or ``media_ids`` (ids or receipts, as CreateTweetOperator
     takes them), or a string (text alone). Two items with the same text and media would be X's duplicate content.
+    ``check_post(text, media_count)`` is the post's own check (the thread passes ``TwitterHook.check_post``, which
+    knows the account's limits); by default, a standard account's text check.
     """
     if isinstance(items, str | Mapping) or not isinstance(items, Sequence) or not items:
         raise TwitterInputError(
             f"items must be a non-empty list of posts, each {{'text': ..., 'media_ids': [...]}} or a string; got "
             f"{type(items).__name__} {items!r}."
         )
-    parsed = [_parse_item(number, item) for number, item in enumerate(items, start=1)]
+    parsed = [_parse_item(number, item, check_post) for number, item in enumerate(items, start=1)]
     seen: dict[tuple[str, tuple[str, ...]], int] = {}
     for item in parsed:
         key = (item.text.strip(), tuple(item.ids))
@@ -65,7 +72,7 @@ def parse_thread(items: Any) -> list[ThreadItem]:
     return parsed
 
 
-def _parse_item(number: int, item: Any) -> ThreadItem:
+def _parse_item(number: int, item: Any, check_post: Callable[[str, int | None], None]) -> ThreadItem:
     if isinstance(item, str):
         item = {"text": item}
     if not isinstance(item, Mapping):
@@ -84,11 +91,14 @@ def _parse_item(number: int, item: Any) -> ThreadItem:
     media_ids = item.get("media_ids") or []
     try:
         media = parse_media_list(media_ids, argument=f"thread item {number}'s media_ids")
-        check_post_text(text)
     except TwitterInputError as e:
         raise TwitterInputError(f"Thread item {number}: {e}") from None
     if not text.strip() and not media:
         raise TwitterInputError(f"Thread item {number} has neither text nor media_ids; every post needs one.")
+    try:
+        check_post(text, len(media))
+    except TwitterInputError as e:
+        raise TwitterInputError(f"Thread item {number}: {e}") from None
     return ThreadItem(number, text, list(media_ids), media)
 
 
@@ -139,7 +149,7 @@ def _media_ids(post: Mapping[str, Any]) -> list[str]:
 
 
 def link(post_id: str) -> str:
-    return f"https://x.com/i/web/status/{post_id}"
+    return post_url(post_id)
 
 
 def broken_thread(error: TwitterApiError, item: ThreadItem, posted: Sequence[str], total: int) -> TwitterApiError:

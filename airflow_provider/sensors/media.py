@@ -21,8 +21,10 @@ from airflow.providers.common.compat.sdk import (
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.client.answers import rate_limit_wait
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError, TwitterTriggerError
+from airflow_provider.files.media_file import inspect_media_file
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.rules.metadata import MediaMetadata
 from airflow_provider.rules.numbers import check_number
 from airflow_provider.rules.processing import ProcessingStatus, minted_at
 from airflow_provider.rules.receipt import MediaReceipt
@@ -52,10 +54,16 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
     followed to the second.
 
     Failed processing (``failed``, or an ``error`` while ``in_progress``) fails the task at once, without
-    retries, with X's error. ``soft_fail`` is Airflow's: the task is skipped instead of failed, at the timeout, for
-    failed processing or for X's refusal. ``silent_fail`` and ``never_fail`` are refused, since the sensor reschedules
-    itself from its poke (at X's advice), which they would turn into an error or a skip. A ``max_wait`` below
-    ``min_reschedule_interval`` brings back the short reschedules that run into apache/airflow#71172.
+    retries, with X's error; except once for a video or GIF whose segments were sent in parallel (its receipt has
+    ``resend``) when X found it unreadable (``InvalidMedia``), as it might if it put the segments together in arrival
+    order: the sensor then uploads the file again, one segment at a time, as a new media, says why in the log, and
+    waits for that one, without releasing the slot in reschedule mode (the new id is known only to this run;
+    docs/operators.md, "Parallel uploads").
+
+    ``soft_fail`` is Airflow's: the task is skipped instead of failed, at the timeout, for failed processing or for
+    X's refusal. ``silent_fail`` and ``never_fail`` are refused, since the sensor reschedules itself from its poke
+    (at X's advice), which they would turn into an error or a skip. A ``max_wait`` below ``min_reschedule_interval``
+    brings back the short reschedules that run into apache/airflow#71172.
 
     :param media_id: The upload's receipt (``upload.output``), or a media id string. (templated)
     :param twitter_conn_id: Connection of type ``twitter``.
@@ -113,24 +121,34 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
     def poke(self, context: Context) -> PokeReturnValue:
         """Ask X until it has finished. Each wait is X's advice, never past the deadline: handed to the triggerer when
         deferrable, released to the scheduler in reschedule mode (the task comes back to this poke), else slept."""
-        media = MediaReceipt.parse(self.media_id)
+        media = original = MediaReceipt.parse(self.media_id)
         deadline = self._deadline(media, context)
         if wait := _until(media.next_status_at):  # X's advice at FINALIZE; a short one is waited in the slot
             self._pause(media, wait, deadline, release=wait >= self.min_reschedule_interval)
         while True:
             outcome = self._check(media)
-            if isinstance(outcome, MediaReceipt):
+            if isinstance(outcome, MediaReceipt) and outcome.media_id == media.media_id:
                 return PokeReturnValue(is_done=True, xcom_value=outcome.to_xcom())
-            self._pause(media, outcome, deadline, release=True)
+            if isinstance(outcome, MediaReceipt):  # uploaded again: wait for the new media
+                media, outcome = outcome, _until(outcome.next_status_at)
+            # A reschedule would come back to the upload's receipt: the media sent again is waited for in the slot.
+            self._pause(media, outcome, deadline, release=media is original)
 
     def execute_complete(self, context: Context, event: dict[str, Any] | None = None) -> Any:
         """Resume after the trigger: the receipt once processed, or X's error."""
         if not event:
             raise TwitterTriggerError("MediaProcessingTrigger ended without an event.")
         media_id, outcome = event.get("media_id"), event.get("status")
+        uploaded = MediaReceipt.parse(self.media_id)
         if outcome == "succeeded":
             self.log.info("Media %s is processed and ready to post.", media_id)
-            return MediaReceipt.parse(self.media_id).processed(ProcessingStatus.from_media(event["media"])).to_xcom()
+            # The media the trigger watched: the upload's, or the one this sensor sent again.
+            media = uploaded if media_id == uploaded.media_id else MediaReceipt(str(media_id))
+            return media.processed(ProcessingStatus.from_media(event["media"])).to_xcom()
+        if outcome == "failed" and media_id == uploaded.media_id and event.get("error"):
+            status = ProcessingStatus(media_id=uploaded.media_id, state="failed", error=event["error"])
+            again = self._upload_again(uploaded, status)
+            self._defer(again, poll_at=again.next_status_at or time.time(), deadline=self._deadline(uploaded, context))
         if outcome == "failed":
             self.log.error(event["message"])
             raise AirflowFailException(event["message"])
@@ -157,14 +175,49 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
             return wait
         status = ProcessingStatus.from_media(data)
         if status.failed:
-            self.log.error(status.failure)
-            raise AirflowFailException(status.failure)
+            return self._upload_again(media, status)
         if status.succeeded:
             self.log.info("Media %s is processed and ready to post.", media.media_id)
             return media.processed(status)
         advice = f"X advises checking again in {status.check_after_secs} s" if status.check_after_secs else "no advice"
         self.log.info("%s (%s).", status.describe().capitalize(), advice)
         return float(status.check_after_secs or self.poke_interval)
+
+    def _upload_again(self, media: MediaReceipt, status: ProcessingStatus) -> MediaReceipt:
+        """X failed processing: fail the task with X's error, unless the failure may come from segments sent in
+        parallel being put together out of order. Then upload the same file once more one segment at a time, from
+        the receipt's ``resend``, and return the new media's receipt (which has no ``resend``: never a third time)."""
+        if not (media.resend and status.may_come_from_segment_order):
+            self.log.error(status.failure)
+            raise AirflowFailException(status.failure)
+        resend = media.resend
+        self.log.warning(
+            "%s. Its segments were sent in parallel, and X does not document that it puts them together by index "
+            "rather than in arrival order: uploading %s again, one segment at a time, as a new media (once).",
+            status.failure,
+            resend["file_path"],
+        )
+        try:
+            media_file = inspect_media_file(
+                resend["file_path"],
+                resend["media_type"],
+                resend["media_category"],
+                max_video_duration=resend["max_video_duration"],
+            )
+            metadata = MediaMetadata.checked(**resend["metadata"])
+        except (KeyError, TypeError) as e:
+            raise TwitterInputError(f"{status.failure}; its receipt's resend is not the upload's ({e!r}).") from None
+        final = self.hook.upload_media(
+            media_file, chunk_size=resend["chunk_size"], parallel_segments=1, metadata=metadata
+        )
+        again = MediaReceipt.from_finalize(final)
+        self.log.warning(
+            "Uploaded %s again, sequentially, as media %s (instead of %s); waiting for X to process it.",
+            resend["file_path"],
+            again.media_id,
+            media.media_id,
+        )
+        return again
 
     def _pause(self, media: MediaReceipt, wait: float, deadline: float, *, release: bool) -> None:
         """Wait ``wait`` seconds (X's advice), at most until the deadline: in the triggerer when deferrable, released

@@ -102,8 +102,8 @@ class MediaProcessingTrigger(BaseTrigger):
             except Exception as e:  # e.g. the connection does not exist (yet): a new try may find it
                 return {"status": "error", "message": f"{type(e).__name__}: {e}"}
             else:
-                if status.failed:
-                    return {"status": "failed", "message": status.failure}
+                if status.failed:  # X's error too, for the sensor's sequential re-upload (docs/operators.md)
+                    return {"status": "failed", "message": status.failure, "error": status.error}
                 if status.succeeded:
                     return {"status": "succeeded", "media": status.data}
                 wait = float(status.check_after_secs or self.poll_interval)

@@ -24,7 +24,7 @@ def target(request: pytest.FixtureRequest, contract_emulator: EmulatorServer) ->
     if request.param == "emulator":
         contract_emulator.reset()
         url = contract_emulator.url
-        return Target("emulator", url, oauth1(contract_emulator.config), admin_url=f"{url}/_emulator")
+        return Target("emulator", url, oauth1(contract_emulator.config), admin_url=f"{url}/_emulator", v1_url=url)
     credentials = live_credentials()
     if credentials is None:
         pytest.skip("live X target: set X_CONTRACT_API_KEY, _API_KEY_SECRET, _ACCESS_TOKEN, _ACCESS_TOKEN_SECRET")

@@ -59,6 +59,46 @@ def finalize_image(target: Target) -> requests.Response:
     return target.post(f"/2/media/upload/{media_id}/finalize")
 
 
+def alt_text(target: Target) -> requests.Response:
+    media_id = _uploaded_image(target)
+    target.post(f"/2/media/upload/{media_id}/finalize").raise_for_status()
+    return target.post("/2/media/metadata", json={"id": media_id, "metadata": {"alt_text": {"text": "contract probe"}}})
+
+
+def append_index_out_of_range(target: Target) -> requests.Response:
+    media_id = _initialize(target)
+    return target.post(f"/2/media/upload/{media_id}/append", data={"segment_index": "1000"}, files={"media": PNG})
+
+
+def one_shot_image(target: Target) -> requests.Response:
+    return target.post("/2/media/upload", data={"media_category": "tweet_image"}, files={"media": PNG})
+
+
+def v1_simple_upload(target: Target) -> requests.Response:
+    return target.post_v1("/1.1/media/upload.json", files={"media": ("probe.png", PNG)})
+
+
+def v1_alt_text(target: Target) -> requests.Response:
+    media_id = v1_simple_upload(target).json()["media_id_string"]
+    return target.post_v1("/1.1/media/metadata/create.json", json={"media_id": media_id, "alt_text": {"text": "probe"}})
+
+
+def v1_without_command(target: Target) -> requests.Response:
+    return target.post_v1("/1.1/media/upload.json", data={"media_id": "1"})
+
+
+def segments_out_of_order(target: Target) -> requests.Response:
+    """The 1x1 PNG in two segments, the second appended first. Run against X, it answers for images the open question
+    of issue #20: does X put segments together by index (FINALIZE answers the image) or in arrival order (refused)?"""
+    media_id = _initialize(target)
+    for index, piece in ((1, PNG[40:]), (0, PNG[:40])):
+        append = target.post(
+            f"/2/media/upload/{media_id}/append", data={"segment_index": str(index)}, files={"media": piece}
+        )
+        append.raise_for_status()
+    return target.post(f"/2/media/upload/{media_id}/finalize")
+
+
 def status_of_image(target: Target) -> requests.Response:
     media_id = _uploaded_image(target)
     target.post(f"/2/media/upload/{media_id}/finalize").raise_for_status()
@@ -74,8 +114,18 @@ def users_me(target: Target) -> requests.Response:
     return target.get("/2/users/me")
 
 
+def users_me_subscription(target: Target) -> requests.Response:
+    return target.get("/2/users/me", params={"user.fields": "subscription_type"})
+
+
 def unknown_post(target: Target) -> requests.Response:
     return target.get("/2/tweets/1")
+
+
+def delete_unknown_post(target: Target) -> requests.Response:
+    """What X answers for a post that is not there (never made, or deleted before): undocumented. Safe on a real
+    account: post 1 does not exist, and is no one's to delete."""
+    return target.delete("/2/tweets/1")
 
 
 def post_with_top_level_media_ids(target: Target) -> requests.Response:
@@ -123,10 +173,19 @@ class Probe:
 
 PROBES = (
     Probe(finalize_image),
+    Probe(alt_text),
+    Probe(append_index_out_of_range),
+    Probe(segments_out_of_order),
+    Probe(one_shot_image),
+    Probe(v1_simple_upload),
+    Probe(v1_alt_text),
+    Probe(v1_without_command),
     Probe(status_of_image),
     Probe(initialize_unknown_field),
     Probe(users_me),
+    Probe(users_me_subscription),
     Probe(unknown_post),
+    Probe(delete_unknown_post),
     Probe(post_with_top_level_media_ids, posts=True),
     Probe(post_form_encoded, posts=True),
     Probe(post_too_long, posts=True),

@@ -1,5 +1,6 @@
-"""The part of an answer the contract compares: status, keys, problem type and title, error messages, and which
-rate-limit headers are present. Values that differ per call (ids, counts, times) are left out."""
+"""The part of an answer the contract compares: status, keys, problem type and title, error messages, the JSON types
+of the first error's parameter values, and which rate-limit headers are present. Values that differ per call (ids,
+counts, times) are left out."""
 
 from __future__ import annotations
 
@@ -41,6 +42,10 @@ def shape(response: requests.Response) -> dict[str, Any]:
         if isinstance(errors, list) and errors:
             result["error_keys"] = _keys(errors[0])
             result["error_messages"] = [error.get("message") for error in errors if "message" in error]
+            parameters = errors[0].get("parameters") if isinstance(errors[0], dict) else None
+            if isinstance(parameters, dict) and parameters:
+                values = [value for listed in parameters.values() for value in listed]
+                result["parameter_value_types"] = sorted({type(value).__name__ for value in values})
         for field in ("type", "title"):
             if field in body:
                 result[field] = body[field]

@@ -43,6 +43,8 @@ class Target:
     admin_url: str | None = None
     allow_posts: bool = False
     record: bool = False
+    # X serves v1.1 media upload on its own host (v1 reference: "The domain for this endpoint is upload.twitter.com").
+    v1_url: str = "https://upload.twitter.com"
 
     @property
     def is_emulator(self) -> bool:
@@ -53,6 +55,12 @@ class Target:
 
     def post(self, path: str, **kwargs: Any) -> requests.Response:
         return requests.post(self.base_url + path, auth=self.auth, timeout=30, **kwargs)
+
+    def post_v1(self, path: str, **kwargs: Any) -> requests.Response:
+        return requests.post(self.v1_url + path, auth=self.auth, timeout=30, **kwargs)
+
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        return requests.delete(self.base_url + path, auth=self.auth, timeout=30, **kwargs)
 
     def arrange(self, path: str, body: Any) -> None:
         """Put the emulator in a state (billing, limits) through its admin API."""

@@ -134,6 +134,12 @@ class Api:
         path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries/{key}"
         return self.call("GET", path, params={"deserialize": "true"})["value"]
 
+    def extra_links(self, dag_id: str, run_id: str, task_id: str) -> dict[str, str | None]:
+        """The task page's buttons (operator extra links), name to URL, as the UI reads them."""
+        path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/links"
+        links: dict[str, str | None] = self.call("GET", path)["extra_links"]
+        return links
+
     def waiting_for_input(self, dag_id: str, run_id: str, task_id: str) -> dict[str, Any] | None:
         """The task's request for input (human-in-the-loop) while it waits for an answer, else None."""
         answer = self.call("GET", f"/dags/{dag_id}/dagRuns/{run_id}/hitlDetails", params={"task_id": task_id})

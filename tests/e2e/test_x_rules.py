@@ -31,17 +31,6 @@ def test_four_images_in_one_post_in_the_order_given(airflow_env: dict[str, str],
     assert run.calls("GET", "/2/media/upload") == []  # images: X has no STATUS for them, and none was asked
 
 
-def test_text_too_long_as_x_counts_it_is_refused_before_posting(
-    airflow_env: dict[str, str], emulator: EmulatorServer
-) -> None:
-    text = "Ein Bild 🖼️ " * 24  # 288 code points: 24 emoji count 2 each, so 312 as X counts
-    run = run_dag(airflow_env, emulator, IMAGES, {"text": text})
-
-    assert run.task_states["post"] == "failed"
-    assert "characters as X counts them; X allows at most 280" in run.output
-    assert run.calls("POST", "/2/tweets") == [] and run.posts == []
-
-
 def test_out_of_credits_fails_as_billing_without_retry(airflow_env: dict[str, str]) -> None:
     """Which endpoints X bills is not documented, so the emulator answers 402 on all: the upload fails first."""
     with EmulatorServer(emulator_config(out_of_credits=True)) as emulator:

@@ -90,6 +90,7 @@ def test_every_option_reaches_the_config(tmp_path: Path) -> None:
             *("--user-id", "7", "--username", "someone"),
             *("--rate-limit", "tweets=2/-/5", "--rate-limit", "status=9", "--rate-limit-window-secs", "60"),
             *("--min-video-secs", "1", "--max-video-secs", "600", "--out-of-credits", "--usage-capped"),
+            *("--subscription-type", "PremiumPlus"),
         ]
     )
     config = _config(args)
@@ -105,7 +106,7 @@ def test_every_option_reaches_the_config(tmp_path: Path) -> None:
     assert [(f.endpoint, f.status) for f in config.faults] == [("tweets", 502)]
     assert config.rate_limits == (RateLimit("tweets", 2, None, 5), RateLimit("status", 9))
     assert (config.rate_limit_window_secs, config.min_video_secs, config.max_video_secs) == (60, 1, 600)
-    assert (config.out_of_credits, config.usage_capped) == (True, True)
+    assert (config.out_of_credits, config.usage_capped, config.subscription_type) == (True, True, "PremiumPlus")
     assert {f.name for f in dataclasses.fields(EmulatorConfig)} - set(vars(args)) == {"name", "oauth_window_secs"}
 
 

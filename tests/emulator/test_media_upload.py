@@ -270,8 +270,12 @@ def test_alt_text_is_stored(x: XClient) -> None:
     body = {"id": media_id, "metadata": {"alt_text": {"text": "A red square"}}}
     response = x.post("/2/media/metadata", json=body)
     assert response.status_code == 200
-    assert response.json() == {"data": {"associated_metadata": True, "id": media_id}}
+    # An object, the metadata now on the media (OAS since 2025-02-06), not the boolean the emulator once sent.
+    assert response.json() == {"data": {"associated_metadata": {"alt_text": {"text": "A red square"}}, "id": media_id}}
     assert x.admin(f"media/{media_id}")["alt_text"] == "A red square"
+    warning = {"sensitive_media_warning": {"other": True}}
+    again = x.post("/2/media/metadata", json={"id": media_id, "metadata": warning})
+    assert again.json()["data"]["associated_metadata"] == {"alt_text": {"text": "A red square"}, **warning}
 
     too_long = x.post("/2/media/metadata", json={"id": media_id, "metadata": {"alt_text": {"text": "a" * 1001}}})
     assert too_long.status_code == 400
@@ -287,3 +291,17 @@ def test_media_ids_are_snowflakes_that_tell_their_age(x: XClient) -> None:
     minted = ((int(first) >> 22) + 1288834974657) / 1000
     assert abs(minted - time.time()) < 5
     assert int(second) > int(first)
+
+
+def test_error_parameters_are_strings(x: XClient) -> None:
+    """OAS InvalidRequestProblem: ``parameters`` maps to arrays of strings; segment indexes were integers."""
+    data = media_bytes(MP4_HEAD, 3000)
+    media_id = x.initialize(data, "video/mp4", "tweet_video")
+    assert x.append(media_id, 0, data[:1000]).status_code == 200
+    assert x.append(media_id, 2, data[2000:]).status_code == 200
+    conflict = x.append(media_id, 0, data[1000:2000])
+    assert conflict.json()["errors"][0]["parameters"] == {"segment_index": ["0"]}
+    missing = x.finalize(media_id)
+    assert missing.json()["errors"][0]["parameters"] == {"segment_index": ["1"]}
+    too_big = x.post("/2/media/upload/initialize", json={"media_type": "image/png", "total_bytes": 6 * MIB})
+    assert too_big.json()["errors"][0]["parameters"] == {"total_bytes": [str(6 * MIB)]}

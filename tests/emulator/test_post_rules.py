@@ -46,6 +46,21 @@ def test_over_long_text_is_x_400_and_long_urls_fit(x: XClient) -> None:
     assert x.tweet("c" * 250 + " https://example.com/" + "p" * 300).status_code == 201
 
 
+@pytest.mark.parametrize("subscription", ["Basic", "Premium", "PremiumPlus"])
+def test_a_subscriber_posts_up_to_25000(make_emulator: MakeEmulator, subscription: str) -> None:
+    _, _, client = make_emulator(subscription_type=subscription)
+    assert client.tweet("a" * 25_000).status_code == 201
+    assert client.tweet("字" * 12_501).json() == TOO_LONG
+    me = client.get("/2/users/me", params={"user.fields": "created_at,subscription_type"}).json()["data"]
+    assert me["subscription_type"] == subscription
+
+
+def test_users_me_gives_the_subscription_only_when_asked(x: XClient) -> None:
+    assert "subscription_type" not in x.get("/2/users/me").json()["data"]
+    asked = x.get("/2/users/me", params={"user.fields": "subscription_type"}).json()["data"]
+    assert asked["subscription_type"] == "None"
+
+
 def test_one_cashtag_per_post(x: XClient) -> None:
     assert x.tweet("buy $AAPL now").status_code == 201
     refused = x.tweet("$AAPL and $MSFT")

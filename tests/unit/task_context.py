@@ -50,3 +50,8 @@ def task_context(
     if task_state_store is not None:
         context["task_state_store"] = task_state_store
     return cast("Context", context)
+
+
+def xcom_pushes(context: Context) -> list[Any]:
+    """The task's ``ti.xcom_push`` calls, in order."""
+    return list(cast("mock.Mock", context["ti"]).xcom_push.call_args_list)

@@ -22,6 +22,7 @@ import pytest
 from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.files.media_file import inspect_media_file
 from airflow_provider.hooks.twitter import TwitterHook
+from airflow_provider.operators.delete import DeleteTweetOperator
 from airflow_provider.operators.media import MediaUploadOperator
 from airflow_provider.operators.subtitles import MediaSubtitlesOperator
 from airflow_provider.operators.thread import CreateThreadOperator
@@ -79,6 +80,10 @@ def thread(env: Env, **kwargs: Any) -> None:
     CreateThreadOperator(task_id="thread", **{"items": ["hi"], **kwargs}).execute(task_context())
 
 
+def delete(env: Env, **kwargs: Any) -> None:
+    DeleteTweetOperator(task_id="delete", **kwargs).execute(task_context())
+
+
 def sense(env: Env, **kwargs: Any) -> None:
     MediaProcessingSensor(task_id="wait", **{"media_id": "1234", **kwargs}).execute(task_context())
 
@@ -111,6 +116,16 @@ def with_connection(**changes: Any) -> Callable[[Env], None]:
         post(env)
 
     return run
+
+
+def standard_account(run: Callable[[Env], None]) -> Callable[[Env], None]:
+    """``run`` for an account the connection says has no X Premium: its limits are known without asking X."""
+
+    def on_standard_account(env: Env) -> None:
+        env.connection(extra={"subscription_type": "None"})
+        run(env)
+
+    return on_standard_account
 
 
 def with_upload_connection(run: Callable[[Env], None], **changes: Any) -> Callable[[Env], None]:
@@ -283,7 +298,12 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
     (
         "video over 140 s",
         "X takes videos of 0.5 to 140 s",
-        lambda e: upload(e, file_path=e.file("long.mp4", mp4(149.0))),
+        standard_account(lambda e: upload(e, file_path=e.file("long.mp4", mp4(149.0)))),
+    ),
+    (
+        "video over max_video_duration",
+        "X takes videos of 0.5 to 60 s",
+        lambda e: upload(e, file_path=e.file("long.mp4", mp4(61.0)), max_video_duration=60),
     ),
     ("video under 0.5 s", "X takes videos of 0.5 to 140 s", lambda e: upload(e, file_path=e.file("s.mp4", mp4(0.4)))),
     ("alt_text over 1000 characters", "X allows at most 1000. Shorten it.", lambda e: upload(e, alt_text="a" * 1001)),
@@ -389,7 +409,21 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
     # -- the post ---------------------------------------------------------------------------------------------------
     ("text None", "text must be a string", lambda e: post(e, text=None)),
     ("text empty, no media", "A post needs text or media", lambda e: post(e, text="  ")),
-    ("text over 280", "characters as X counts them; X allows at most 280", lambda e: post(e, text="a" * 281)),
+    (
+        "text over 280",
+        "characters as X counts them; X allows at most 280 for an account without X Premium",
+        standard_account(lambda e: post(e, text="a" * 281)),
+    ),
+    (
+        "literal text over 25,000",
+        "X allows at most 25,000 for any account (X Premium's longer posts)",
+        lambda e: post(e, text="a" * 25_001),
+    ),
+    (
+        "subscription_type unknown",
+        "The connection's extra 'subscription_type' is 'Gold'; use one of X's values",
+        with_connection(extra={"subscription_type": "Gold"}),
+    ),
     ("two cashtags", "cashtags ($TSLA, $AAPL); X accepts at most 1", lambda e: post(e, text="$TSLA $AAPL")),
     (
         "reply_settings unknown",
@@ -467,6 +501,12 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
         "a receipt has epoch seconds or null there",
         lambda e: post(e, media_ids=[{**UPLOADED, "uploaded_at": "yesterday"}]),
     ),
+    # -- a delete ---------------------------------------------------------------------------------------------------
+    (
+        "delete given a URL, not an id",
+        "posts must be post ids (1 to 19 digits), a post's output ({'id': ...}) or a list of these",
+        lambda e: delete(e, posts=["1800", "https://x.com/i/web/status/1801"]),
+    ),
     # -- a thread ---------------------------------------------------------------------------------------------------
     ("thread items a string", "items must be a non-empty list of posts", lambda e: thread(e, items="hello")),
     ("thread items empty", "items must be a non-empty list of posts", lambda e: thread(e, items=[])),
@@ -483,7 +523,7 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
     (
         "thread item over 280",
         "Thread item 2: The post text is 281 characters as X counts them",
-        lambda e: thread(e, items=["a", "b" * 281]),
+        standard_account(lambda e: thread(e, items=["a", "b" * 281])),
     ),
     (
         "thread item with five media",

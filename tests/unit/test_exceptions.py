@@ -67,3 +67,18 @@ def test_a_hint_given_replaces_the_status_default() -> None:
 
 def test_format_utc() -> None:
     assert format_utc(0) == "1970-01-01T00:00:00Z"
+
+
+def test_a_refusal_of_the_credentials_names_the_connection_to_edit() -> None:
+    unauthorized = TwitterRejectedError(endpoint="GET /2/users/me", http_status=401)
+    unauthorized.attempts = 1
+    named = unauthorized.naming_connection("x-news")
+    assert type(named) is TwitterRejectedError
+    assert str(named).startswith(
+        "X API GET /2/users/me failed (HTTP 401). Edit the connection 'x-news' (Admin > Connections, or "
+        "AIRFLOW_CONN_X_NEWS): X did not accept its credentials. Check the connection's credentials."
+    )
+    assert unauthorized.naming_connection(None) is unauthorized
+    own_hint = TwitterRejectedError(endpoint="POST /2/tweets", http_status=403, hint="Change the text.")
+    assert own_hint.naming_connection("x") is own_hint  # a 403 with its own explanation keeps it
+    assert "Check the id" in str(TwitterRejectedError(endpoint="x", http_status=404).naming_connection("x"))

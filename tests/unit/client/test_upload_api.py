@@ -123,6 +123,7 @@ def test_v1_and_v2_give_the_same_upload_output(fake_x: FakeX, tmp_path: Path) ->
         "uploaded_at": 1000.0,
         "expires_at": 1000.0 + 86400,
         "subtitles": [],
+        "resend": None,
     }
 
 

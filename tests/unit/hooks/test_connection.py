@@ -178,3 +178,16 @@ class TestAsyncRead:
         await TwitterHook(timeout=7).aget_upload_status("1")
         await TwitterHook().aget_upload_status("1")
         assert [r.extensions["timeout"]["read"] for r in seen] == [7, 30]
+
+
+def test_the_extra_may_say_the_accounts_subscription() -> None:
+    extra = {"access_token": "1-token", "access_token_secret": "settings-token-secret", "subscription_type": "Basic"}
+    conn = connection(extra=extra)
+    settings = ClientSettings.read(conn, conn.extra_dejson)
+    assert settings.subscription_type == "Basic"
+    client = settings.client(timeout=None, retry=RetryPolicy(), log=logging.getLogger(__name__), connection="x_news")
+    assert (client.account.memory.subscription_type, client.account.memory.source) == (
+        "Basic",
+        "the connection's extra 'subscription_type'",
+    )
+    assert client.session.connection == "x_news"

@@ -280,7 +280,37 @@ DELEGATED: list[Call] = [
         },
     ),
     (lambda h: h.own_posts_since(5.0), "posts.own_posts_since", (5.0,), {}),
+    (lambda h: h.post_url("7"), "posts.url", ("7",), {}),
 ]
+
+
+@pytest.mark.parametrize(
+    ("posts", "gone", "deleted", "already_gone"),
+    [
+        ("1801", set(), ["1801"], []),
+        ({"id": "1801", "text": "hi", "url": "u"}, {"1801"}, [], ["1801"]),
+        (["1801", "1802", "1803"], {"1802"}, ["1803", "1801"], ["1802"]),  # a thread: its replies first
+        ([], set(), [], []),
+    ],
+    ids=["an id", "a post's output", "a thread's output", "nothing"],
+)
+def test_delete_tweet_takes_an_id_or_a_tasks_output(
+    posts: Any, gone: set[str], deleted: list[str], already_gone: list[str]
+) -> None:
+    hook = TwitterHook()
+    hook.client = mock.MagicMock()
+    hook.client.posts.delete.side_effect = lambda post_id: post_id not in gone
+    assert hook.delete_tweet(posts) == {"deleted": deleted, "already_gone": already_gone}
+    asked = [c.args[0] for c in hook.client.posts.delete.call_args_list]
+    assert asked == sorted(deleted + already_gone, reverse=True)
+
+
+def test_delete_tweet_refuses_what_is_not_a_post_before_any_request() -> None:
+    hook = TwitterHook()
+    hook.client = mock.MagicMock()
+    with pytest.raises(TwitterInputError, match="posts must be post ids"):
+        hook.delete_tweet(["1801", "https://x.com/i/web/status/1802"])
+    hook.client.posts.delete.assert_not_called()
 
 
 @pytest.mark.parametrize(("call", "method", "args", "kwargs"), DELEGATED, ids=[m for _, m, _, _ in DELEGATED])
@@ -351,3 +381,40 @@ class TestTestConnection:
         fake_x.on("GET", "/2/users/me", (200, {"errors": []}))
         ok, message = TwitterHook().test_connection()
         assert not ok and "no 'data' object" in message
+
+
+class TestAccountLimitsAndErrors:
+    @pytest.fixture(autouse=True)
+    def _no_remembered_accounts(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        import airflow_provider.hooks.connection as connection_module
+
+        monkeypatch.setattr(connection_module, "_ACCOUNTS", {})
+
+    def test_x_is_asked_once_per_connection_in_the_process(self, twitter_conn: dict[str, Any], fake_x: FakeX) -> None:
+        fake_x.on("GET", "/2/users/me", (200, {"data": {"id": "42", "subscription_type": "Premium"}}))
+        for _ in range(2):  # two tasks' hooks on the same connection
+            hook = TwitterHook()
+            hook.check_post("x" * 1000, 0)
+            assert hook.max_video_seconds() is None
+        assert len(fake_x.requests) == 1
+
+    def test_the_connection_extra_gives_the_account(
+        self, twitter_conn: dict[str, Any], monkeypatch: pytest.MonkeyPatch, fake_x: FakeX
+    ) -> None:
+        set_connection(monkeypatch, with_extra(twitter_conn, subscription_type="None"))
+        hook = TwitterHook()
+        with pytest.raises(TwitterInputError, match=r"at most 280 for an account without X Premium \(subscription_t"):
+            hook.check_post("x" * 281, 1)
+        assert hook.max_video_seconds() == 140.0
+        assert fake_x.requests == []
+
+    def test_refused_credentials_name_the_connection_to_edit(
+        self, twitter_conn: dict[str, Any], monkeypatch: pytest.MonkeyPatch, fake_x: FakeX
+    ) -> None:
+        set_connection(monkeypatch, twitter_conn, conn_id="x_news")
+        fake_x.on("GET", "/2/users/me", (401, {"title": "Unauthorized"}), (403, {"title": "Forbidden"}))
+        hook = TwitterHook("x_news")
+        with pytest.raises(TwitterApiError, match=r"Edit the connection 'x_news' \(Admin > Connections, or AIRFLOW_C"):
+            hook.get_me()
+        with pytest.raises(TwitterApiError, match=r"Edit the connection 'x_news' .* or its app: X refused"):
+            hook.get_me()

@@ -12,6 +12,7 @@ import pytest
 from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.operators.media import MediaUploadOperator
 from airflow_provider.rules.metadata import MediaMetadata
+from tests.unit.mp4 import mp4
 from tests.unit.task_context import FakeTaskStateStore, task_context
 
 MEDIA = Path(__file__).resolve().parents[3] / "dags" / "media"
@@ -57,7 +58,64 @@ def test_video_upload_returns_the_receipt_the_next_tasks_need(hook_class: mock.M
         "uploaded_at": uploaded_at,
         "expires_at": uploaded_at + 86400,
         "subtitles": [],
+        # Sent 2 segments at a time: what the sensor needs to send it again one at a time (docs/operators.md).
+        "resend": {
+            "file_path": str(MEDIA / "sample.mp4"),
+            "media_type": "video/mp4",
+            "media_category": "tweet_video",
+            "chunk_size": 16 * 1024,
+            "max_video_duration": None,  # the account decides; the first upload checked it
+            "metadata": {
+                "alt_text": None,
+                "sensitive_media_warning": None,
+                "allow_download": None,
+                "found_media_origin": None,
+            },
+        },
     }
+
+
+@pytest.mark.parametrize(
+    ("file_name", "chunk_size", "parallel_segments"),
+    [
+        ("sample.mp4", 16 * 1024, 1),  # sequential: nothing to fear from the order
+        ("sample.mp4", 64 * 1024 * 1024, 4),  # one segment: nothing to reorder
+        ("sample.png", 1024, 4),  # an image: final at FINALIZE, no processing to fail
+    ],
+)
+def test_no_resend_when_the_segments_cannot_arrive_out_of_order(
+    hook: mock.MagicMock, file_name: str, chunk_size: int, parallel_segments: int
+) -> None:
+    processing = {"processing_info": {"state": "pending", "check_after_secs": 1}} if file_name.endswith("mp4") else {}
+    hook.upload_media.return_value = {"id": VIDEO_ID, "media_key": f"7_{VIDEO_ID}", **processing}
+    op = MediaUploadOperator(
+        task_id="upload",
+        file_path=str(MEDIA / file_name),
+        chunk_size=min(chunk_size, 5 * 1024 * 1024),
+        parallel_segments=parallel_segments,
+    )
+    assert op.execute(task_context())["resend"] is None
+
+
+def test_resend_carries_the_metadata_arguments(hook: mock.MagicMock) -> None:
+    hook.upload_media.return_value = {"id": VIDEO_ID, "processing_info": {"state": "pending"}}
+    op = MediaUploadOperator(
+        task_id="upload",
+        file_path=MEDIA / "sample.mp4",
+        chunk_size=16 * 1024,
+        alt_text="A clip",
+        sensitive_media_warning=["other"],
+        allow_download=False,
+        found_media_origin={"provider": "giphy", "id": "abc"},
+    )
+    resend = op.execute(task_context())["resend"]
+    assert resend["file_path"] == str(MEDIA / "sample.mp4")  # a Path, as a string XCom can carry
+    assert MediaMetadata.checked(**resend["metadata"]) == MediaMetadata.checked(
+        alt_text="A clip",
+        sensitive_media_warning=["other"],
+        allow_download=False,
+        found_media_origin={"provider": "giphy", "id": "abc"},
+    )
 
 
 def test_image_is_ready_at_finalize(hook: mock.MagicMock, capsys: pytest.CaptureFixture[str]) -> None:
@@ -145,6 +203,32 @@ def test_template_fields() -> None:
         "alt_text",
         "found_media_origin",
     }
+
+
+@pytest.mark.parametrize(("account_limit", "uploaded"), [(140.0, False), (None, True)])
+def test_a_video_over_140_s_follows_the_account(
+    hook: mock.MagicMock, tmp_path: Path, account_limit: float | None, uploaded: bool
+) -> None:
+    """Left out, max_video_duration is the account's: 140 s without X Premium; a subscriber's video is X's to judge."""
+    clip = tmp_path / "long.mp4"
+    clip.write_bytes(mp4(149.0))
+    hook.max_video_seconds.return_value = account_limit
+    hook.upload_media.return_value = {"id": VIDEO_ID, "media_key": f"7_{VIDEO_ID}", "processing_info": {}}
+    op = MediaUploadOperator(task_id="upload", file_path=str(clip))
+    if uploaded:
+        op.execute(task_context())
+    else:
+        with pytest.raises(TwitterInputError, match=r"lasts 149\.00 s; X takes videos of 0\.5 to 140 s"):
+            op.execute(task_context())
+    assert hook.upload_media.called is uploaded
+
+
+def test_a_video_within_140_s_needs_no_account(hook: mock.MagicMock, tmp_path: Path) -> None:
+    clip = tmp_path / "clip.mp4"
+    clip.write_bytes(mp4(139.0))
+    hook.upload_media.return_value = {"id": VIDEO_ID, "media_key": f"7_{VIDEO_ID}", "processing_info": {}}
+    MediaUploadOperator(task_id="upload", file_path=str(clip)).execute(task_context())
+    hook.max_video_seconds.assert_not_called()
 
 
 def test_with_a_state_store_the_upload_gets_a_journal_of_this_file(hook: mock.MagicMock) -> None:

@@ -70,6 +70,7 @@ def test_checks_the_video_uploads_the_file_then_attaches_it(
         "next_status_at": None,
         "uploaded_at": None,
         "subtitles": [{"language_code": "EN", "display_name": "English", "media_id": SUBS_ID}],
+        "resend": None,
     }
 
 

@@ -13,7 +13,7 @@ from airflow_provider.exceptions import TwitterApiError, TwitterInputError, Twit
 from airflow_provider.operators.thread import CreateThreadOperator
 from airflow_provider.rules.post_options import PostOptions
 from airflow_provider.rules.receipt import MediaReceipt
-from tests.unit.task_context import FakeTaskStateStore, task_context
+from tests.unit.task_context import FakeTaskStateStore, task_context, xcom_pushes
 
 NOT_SUMMONED = (
     "Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the "
@@ -180,10 +180,11 @@ def test_media_of_every_item_is_checked_before_the_first_post(hook: mock.MagicMo
     hook.create_tweet.assert_not_called()
 
 
-def test_a_bad_item_fails_before_any_post(hook_class: mock.MagicMock) -> None:
+def test_a_bad_item_fails_before_any_post(hook: mock.MagicMock) -> None:
     with pytest.raises(TwitterInputError, match="Thread item 2 has unknown key"):
         CreateThreadOperator(task_id="thread", items=["First", {"txt": "Second"}]).execute(task_context())
-    hook_class.assert_not_called()
+    hook.check_post.assert_called_once_with("First", 0)  # the post's own check, with the account's limits
+    hook.create_tweet.assert_not_called()
 
 
 def test_first_item_may_continue_an_existing_post(hook: mock.MagicMock) -> None:
@@ -202,7 +203,7 @@ def test_templated_items_are_checked_after_rendering(hook_class: mock.MagicMock)
     op.items = ["a", "b"]
     with pytest.raises(TwitterInputError, match="in_reply_to_tweet_id must be an X id"):
         op.execute(context)
-    hook_class.assert_not_called()
+    hook_class.return_value.create_tweet.assert_not_called()
 
 
 def test_template_fields_and_parse_time_options() -> None:
@@ -213,6 +214,43 @@ def test_template_fields_and_parse_time_options() -> None:
         CreateThreadOperator(task_id="thread", items=["a"], reply_settings="nobody")
     with pytest.raises(TwitterInputError, match="twitter_conn_id must name an Airflow connection"):
         CreateThreadOperator(task_id="thread", items=["a"], twitter_conn_id="my conn")
+
+
+def test_what_is_posted_is_kept_as_it_goes_and_item_1_is_the_link(hook: mock.MagicMock) -> None:
+    """XCom ``posted`` before the first post and after each, so that a clean-up task can delete a thread that
+    stopped part-way; item 1's URL (from the hook, as the client makes it) once, for "View on X"."""
+    hook.create_tweet.side_effect = [
+        *created("101", "102"),
+        TwitterRejectedError(endpoint="POST /2/tweets", http_status=403, title="Forbidden"),
+    ]
+    hook.post_url.side_effect = lambda post_id: f"http://emulator/i/web/status/{post_id}"
+    context = task_context(run_started=BEGAN, run_after=BEGAN)
+
+    with pytest.raises(TwitterRejectedError):
+        CreateThreadOperator(task_id="thread", items=ITEMS).execute(context)
+
+    assert xcom_pushes(context) == [
+        mock.call(key="posted", value=[]),
+        mock.call(key="posted", value=["101"]),
+        mock.call(key="url", value="http://emulator/i/web/status/101"),
+        mock.call(key="posted", value=["101", "102"]),
+    ]
+
+
+def test_a_retry_keeps_the_earlier_items_and_links_item_1_at_once(hook: mock.MagicMock) -> None:
+    hook.own_posts_since.return_value = [{"id": "201", "text": "One", "created_at": iso(3)}]
+    hook.create_tweet.side_effect = created("202")
+    hook.post_url.return_value = "https://x.com/i/web/status/201"
+    context = task_context(try_number=2, run_started=BEGAN, run_after=BEGAN)
+
+    CreateThreadOperator(task_id="thread", items=["One", "Two"]).execute(context)
+
+    assert xcom_pushes(context) == [
+        mock.call(key="posted", value=["201"]),
+        mock.call(key="url", value="https://x.com/i/web/status/201"),
+        mock.call(key="posted", value=["201", "202"]),
+    ]
+    hook.post_url.assert_called_once_with("201")
 
 
 # -- Airflow 3.3: the task state store records each item as it is posted ---------------------------------------------
@@ -286,9 +324,13 @@ def test_a_retry_of_a_finished_thread_returns_it_without_asking_x(hook_class: mo
     store = FakeTaskStateStore()
     store.set("x_thread", {"sending": False, "output": ["1", "2", "3", "4"]})
 
-    ids = CreateThreadOperator(task_id="thread", items=ITEMS).execute(
-        task_context(try_number=3, task_state_store=store)
-    )
+    hook_class.return_value.post_url.return_value = "https://x.com/i/web/status/1"
+    context = task_context(try_number=3, task_state_store=store)
+    ids = CreateThreadOperator(task_id="thread", items=ITEMS).execute(context)
 
     assert ids == ["1", "2", "3", "4"]
-    hook_class.assert_not_called()
+    assert [name for name, _, _ in hook_class.return_value.mock_calls] == ["post_url"]  # no request to X
+    assert xcom_pushes(context) == [  # what a clean-up and "View on X" need, as on the first try
+        mock.call(key="posted", value=["1", "2", "3", "4"]),
+        mock.call(key="url", value="https://x.com/i/web/status/1"),
+    ]

@@ -75,6 +75,20 @@ def test_a_failure_is_final_and_names_xs_error(info: dict[str, Any], text: str) 
         status.require_succeeded("wait for it")
 
 
+@pytest.mark.parametrize(
+    ("info", "may"),
+    [
+        ({"state": "failed", "error": {"code": 1, "name": "InvalidMedia", "message": "Unsupported gif format"}}, True),
+        ({"state": "in_progress", "error": {"code": 1, "name": "InvalidMedia"}}, True),  # X's stuck failure
+        ({"state": "failed", "error": {"code": 3, "name": "UnsupportedMedia", "message": "Duration ..."}}, False),
+        ({"state": "failed"}, False),
+        ({"state": "in_progress"}, False),
+    ],
+)
+def test_only_unreadable_media_may_come_from_segment_order(info: dict[str, Any], may: bool) -> None:
+    assert ProcessingStatus.from_media({"id": "1", "processing_info": info}).may_come_from_segment_order is may
+
+
 def test_media_still_processing_is_refused_with_the_advice() -> None:
     status = ProcessingStatus.from_media({"id": "7", "processing_info": {"state": "pending"}})
     with pytest.raises(TwitterInputError, match=r"^Media 7 is still pending; put the sensor first$"):

@@ -63,6 +63,7 @@ class TestParse:
             "uploaded_at": 1000.0,
             "expires_at": 87400,
             "subtitles": [TRACK],
+            "resend": None,
         }
         assert MediaReceipt.parse(xcom) == receipt
 
@@ -86,6 +87,7 @@ class TestParse:
             ("next_status_at", "soon", "epoch seconds"),
             ("uploaded_at", True, "epoch seconds"),
             ("expires_at", float("nan"), "epoch seconds"),
+            ("resend", "/data/clip.mp4", "the upload's arguments (a dict)"),
         ],
     )
     def test_a_hand_edited_field_is_refused_naming_it(self, field: str, value: Any, holds: str) -> None:
@@ -145,6 +147,13 @@ class TestState:
             ID, media_key=f"7_{ID}", state="succeeded", next_status_at=None, uploaded_at=1000.0, expires_at=5000.0
         )
         assert processed.ready and processed.kind == "video"
+
+    def test_resend_travels_in_the_xcom_until_processed(self) -> None:
+        resend = {"file_path": "/data/clip.mp4", "chunk_size": 4, "metadata": {"alt_text": "A clip"}}
+        pending = MediaReceipt.parse({"media_id": ID, "state": "pending", "resend": resend})
+        assert pending.to_xcom()["resend"] == resend
+        processed = pending.processed(ProcessingStatus.from_media({"id": ID}), now=2000.0)
+        assert processed.resend is None  # nothing to send again once X has processed it
 
     def test_processed_keeps_what_status_does_not_say(self) -> None:
         pending = MediaReceipt(ID, media_key=f"13_{ID}", state="pending", expires_at=9000.0, subtitles=(TRACK,))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import time
+from pathlib import Path
 from typing import Any
 from unittest import mock
 
@@ -146,6 +147,7 @@ def test_succeeded_returns_the_receipt_with_the_outcome(hook: mock.MagicMock) ->
         "next_status_at": None,
         "expires_at": NOW.timestamp() + 3000,  # as X last said
         "subtitles": [],
+        "resend": None,
     }
     hook.get_upload_status.assert_called_once_with("1234", uploaded_at=1000.0)
 
@@ -334,6 +336,7 @@ class TestUploadOutput:
             "uploaded_at": None,
             "expires_at": None,
             "subtitles": [],
+            "resend": None,
         }
         assert "X has no processing for media 1234" in capsys.readouterr().out
 
@@ -409,6 +412,7 @@ class TestDeferrable:
             "next_status_at": None,
             "expires_at": NOW.timestamp() + 3000,
             "subtitles": [],
+            "resend": None,
         }
         hook_class.assert_not_called()
 
@@ -442,3 +446,105 @@ def test_soft_fail_skips_failed_processing_in_every_mode(hook: mock.MagicMock, d
     hook.get_upload_status.return_value = status("failed", error={"name": "InvalidMedia", "message": "Bad format"})
     with pytest.raises(AirflowSkipException):
         sensor(soft_fail=True, deferrable=deferrable).execute(task_context())
+
+
+SAMPLE = str(Path(__file__).resolve().parents[3] / "dags" / "media" / "sample.mp4")
+AGAIN_ID = "5678"
+
+
+def sent_in_parallel(**fields: Any) -> dict[str, Any]:
+    """The upload's receipt for a video whose segments went 4 at a time (MediaUploadOperator's ``resend``)."""
+    resend = {
+        "file_path": SAMPLE,
+        "media_type": "video/mp4",
+        "media_category": "tweet_video",
+        "chunk_size": 16 * 1024,
+        "max_video_duration": 140.0,
+        "metadata": {"alt_text": "A clip", "sensitive_media_warning": None, "allow_download": None},
+    }
+    return receipt(uploaded_at=NOW.timestamp(), resend=resend, **fields)
+
+
+UNREADABLE = {"code": 1, "name": "InvalidMedia", "message": "Unsupported video format"}
+PENDING_AGAIN = {"id": AGAIN_ID, "media_key": f"7_{AGAIN_ID}", "processing_info": {"state": "pending"}}
+
+
+class TestSentAgain:
+    """X failed a video sent in parallel as unreadable: the sensor uploads it once more, one segment at a time."""
+
+    @time_machine.travel(NOW, tick=False)
+    @pytest.mark.parametrize("mode", ["reschedule", "poke"])
+    def test_uploads_again_sequentially_and_waits_in_the_slot(
+        self, hook: mock.MagicMock, mode: str, capsys: pytest.CaptureFixture[str]
+    ) -> None:
+        hook.get_upload_status.side_effect = [
+            status("failed", error=UNREADABLE),
+            {**PENDING_AGAIN, "processing_info": {"state": "in_progress", "check_after_secs": 2}},
+            {**PENDING_AGAIN, "processing_info": {"state": "succeeded"}, "expires_after_secs": 3000},
+        ]
+        hook.upload_media.return_value = PENDING_AGAIN
+        with mock.patch("airflow_provider.sensors.media.time.sleep") as sleep:
+            result = sensor(media_id=sent_in_parallel(), mode=mode).execute(task_context())
+
+        (media,), kwargs = hook.upload_media.call_args
+        assert (media.path, media.media_type, media.media_category) == (SAMPLE, "video/mp4", "tweet_video")
+        assert kwargs["parallel_segments"] == 1 and kwargs["chunk_size"] == 16 * 1024
+        assert kwargs["metadata"].alt_text == "A clip"
+        assert [c.args[0] for c in hook.get_upload_status.call_args_list] == ["1234", AGAIN_ID, AGAIN_ID]
+        # The new id lives only in this run: its waits (none advised at FINALIZE, then 2 s) are slept, not rescheduled.
+        assert [c.args[0] for c in sleep.call_args_list] == [0.0, 2.0]
+        assert (result["media_id"], result["state"], result["resend"]) == (AGAIN_ID, "succeeded", None)
+        out = capsys.readouterr().out
+        assert "InvalidMedia: Unsupported video format. Its segments were sent in parallel" in out
+        assert f"as media {AGAIN_ID} (instead of 1234)" in out
+
+    @time_machine.travel(NOW, tick=False)
+    def test_a_second_failure_fails_with_x_error(self, hook: mock.MagicMock) -> None:
+        hook.get_upload_status.side_effect = [
+            status("failed", error=UNREADABLE),
+            {**PENDING_AGAIN, **status("failed", error=UNREADABLE), "id": AGAIN_ID},
+        ]
+        hook.upload_media.return_value = {**PENDING_AGAIN, "processing_info": {"state": "in_progress"}}
+        with pytest.raises(AirflowFailException, match=f"media {AGAIN_ID}: InvalidMedia"):
+            sensor(media_id=sent_in_parallel(next_status_at=0)).execute(task_context())
+        assert hook.upload_media.call_count == 1  # once, never a third media
+
+    @pytest.mark.parametrize(
+        ("upload", "error"),
+        [
+            (sent_in_parallel(), {"code": 3, "name": "UnsupportedMedia", "message": "Duration exceeds max"}),
+            (receipt(), UNREADABLE),  # sent one segment at a time: the order is not the cause
+        ],
+    )
+    def test_other_failures_fail_without_uploading(
+        self, hook: mock.MagicMock, upload: dict[str, Any], error: dict[str, Any]
+    ) -> None:
+        hook.get_upload_status.return_value = status("failed", error=error)
+        with pytest.raises(AirflowFailException, match=error["name"]):
+            sensor(media_id=upload).execute(task_context())
+        hook.upload_media.assert_not_called()
+
+    @time_machine.travel(NOW, tick=False)
+    def test_deferred_failure_uploads_again_and_defers_for_the_new_media(self, hook: mock.MagicMock) -> None:
+        hook.upload_media.return_value = {
+            **PENDING_AGAIN,
+            "processing_info": {"state": "pending", "check_after_secs": 3},
+        }
+        event = {"status": "failed", "media_id": "1234", "message": "X could not ...", "error": UNREADABLE}
+        with pytest.raises(TaskDeferred) as deferred:
+            sensor(media_id=sent_in_parallel(), deferrable=True).execute_complete(task_context(), event)
+        trigger = deferred.value.trigger
+        assert isinstance(trigger, MediaProcessingTrigger)
+        assert (trigger.media_id, trigger.poll_at) == (AGAIN_ID, NOW.timestamp() + 3)
+        assert hook.upload_media.call_args.kwargs["parallel_segments"] == 1
+
+        succeeded = {"status": "succeeded", "media_id": AGAIN_ID, "media": {**PENDING_AGAIN, "processing_info": {}}}
+        result = sensor(media_id=sent_in_parallel(), deferrable=True).execute_complete(task_context(), succeeded)
+        assert (result["media_id"], result["media_key"], result["state"]) == (AGAIN_ID, f"7_{AGAIN_ID}", "succeeded")
+
+
+def test_a_hand_edited_resend_is_refused_naming_it(hook: mock.MagicMock) -> None:
+    hook.get_upload_status.return_value = status("failed", error=UNREADABLE)
+    with pytest.raises(TwitterInputError, match="its receipt's resend is not the upload's"):
+        sensor(media_id=receipt(resend={"file_path": SAMPLE})).execute(task_context())
+    hook.upload_media.assert_not_called()

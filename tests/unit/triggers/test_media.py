@@ -139,6 +139,8 @@ async def test_failed_processing_event(clock: Clock, x_says: Callable[..., mock.
     event = await first_event(trigger())
     assert event["status"] == "failed"
     assert event["message"] == "X could not process media 1234: InvalidMedia: Unsupported video format"
+    # X's error too: the sensor uploads a video sent in parallel again only for InvalidMedia (docs/operators.md).
+    assert event["error"] == {"code": 1, "name": "InvalidMedia", "message": "Unsupported video format"}
 
 
 async def test_timeout_event_after_a_last_poll_at_the_deadline(
