@@ -3,7 +3,9 @@
 - the upload task's process SIGKILLed at 7 of 12 segments of a 48 MiB video (58%): Airflow retries it, and the retry
   continues the same media id from the task state store, so X sees one media id, 5 segments again and one post;
 - the post task's process SIGKILLed right after X accepted the post, its answer held back: the task state store holds
-  the intent and no result, so the retry searches the timeline once and returns that post: one post.
+  the intent and no result, so the retry searches the timeline once and returns that post: one post;
+- the post task cleared after it succeeded: its next try finds the recorded post and returns it without a request to
+  X (before this change, a retried try read the account and a page of its timeline to find it).
 
 The end-to-end tier runs the first through ``dags test --use-executor`` (tests/e2e/test_killed_upload.py), with the
 same figures and the same helpers from here. docs/reliability.md has the figures.
@@ -106,3 +108,25 @@ def post_killed_after_x_accepted_the_post(deployment: Deployment, run_id: str) -
     recorded = state_store(deployment.api, run.dag_id, run.run_id, "post")["x_post"]
     assert recorded == {"sending": False, "output": deployment.api.xcom(run.dag_id, run.run_id, "post")}
     assert recorded["output"]["id"] == post["id"]
+
+
+def post_cleared_after_success(deployment: Deployment, run_id: str) -> None:
+    """A post task cleared after success runs again (try 2) and returns the post its first try recorded, with the
+    same XCom, without a single request to X."""
+    deployment.emulator.start(processing_secs=2, check_after_secs=1)
+    (run,) = deployment.wait_finished([deployment.trigger("deployment_post_retry", run_id)], RUN_TIMEOUT)
+    assert run.state == "success", run.describe()
+    first = deployment.api.xcom(run.dag_id, run.run_id, "post")
+    seen = len(deployment.emulator.request_log())
+
+    body = {"dry_run": False, "only_failed": False, "task_ids": ["post"], "dag_run_id": run.run_id}
+    deployment.api.call("POST", f"/dags/{run.dag_id}/clearTaskInstances", json=body)
+    run.state = None
+    deployment.wait_finished([run], RUN_TIMEOUT)
+
+    assert run.state == "success", run.describe()
+    assert run.tasks["post"]["try_number"] == 2, run.describe()
+    assert deployment.api.xcom(run.dag_id, run.run_id, "post") == first
+    assert deployment.emulator.request_log()[seen:] == []  # no request to X at all
+    assert [p["id"] for p in deployment.emulator.posts()] == [first["id"]]
+    assert "An earlier try made post" in deployment.task_log(run, "post", 2)

@@ -8,7 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from tests.deployment.crashes import post_killed_after_x_accepted_the_post, upload_killed_mid_way
+from tests.deployment.crashes import (
+    post_cleared_after_success,
+    post_killed_after_x_accepted_the_post,
+    upload_killed_mid_way,
+)
 from tests.deployment.deployment import EXAMPLE_DAGS, Deployment
 
 pytestmark = pytest.mark.deployment
@@ -78,3 +82,7 @@ def test_post_task_killed_after_x_accepted_the_post(local: Deployment) -> None:
 
 def test_upload_task_killed_mid_upload(local: Deployment, tmp_path: Path) -> None:
     upload_killed_mid_way(local, tmp_path, "upload_killed")
+
+
+def test_post_task_cleared_after_success_returns_the_recorded_post(local: Deployment) -> None:
+    post_cleared_after_success(local, "post_cleared")
