@@ -8,6 +8,7 @@ figures are in docs/reliability.md."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -69,6 +70,7 @@ def test_upload_killed_at_60_percent_continues_the_same_media_id(airflow_env: di
     video = large_mp4(tmp_path / "large.mp4", SIZE)
     killed: dict[str, Any] = {}
     with EmulatorServer(emulator_config(processing_secs=2.0, faults=(HANG,))) as emulator:
+        connection = json.loads(emulator.connection_json())
         run = run_dag(
             airflow_env,
             emulator,
@@ -94,7 +96,12 @@ def test_upload_killed_at_60_percent_continues_the_same_media_id(airflow_env: di
         airflow_env, killed["run_id"], try_number=2
     )
     # Nothing left behind: the upload's record is removed once FINALIZE and the metadata are done.
-    assert state_store(airflow_api(airflow_env), DAG_ID, killed["run_id"], "upload_media") == {}
+    api = airflow_api(airflow_env)
+    assert state_store(api, DAG_ID, killed["run_id"], "upload_media") == {}
+    recorded = state_store(api, DAG_ID, killed["run_id"], "post")["x_post"]
+    assert recorded == {"sending": False, "output": run.xcom["post"]}  # the whole output, for a later try
+    secrets = [connection["password"], *connection["extra"].values()]
+    assert not [s for s in secrets if s in json.dumps(recorded)]  # no credential is ever stored
     print(
         f"\nkilled upload: {KILL_AFTER}/{SEGMENTS} segments acknowledged at the kill; on retry {len(again)} APPENDs "
         f"({len(again) * CHUNK / MiB:.0f} of {SIZE / MiB:.0f} MiB, {len(again) * CHUNK / SIZE:.0%}), "
