@@ -61,6 +61,7 @@ def test_video_is_processed_then_posted_with_each_request_counted(airflow_env: d
         "state": "succeeded",
         "next_status_at": None,
         "expires_at": processed["expires_at"],
+        "resend": None,  # sent in parallel, but processed: never sent again
     }
     assert processed["expires_at"] > processed["uploaded_at"]  # as X's STATUS last said
     assert run.rendered_fields["post"]["media_ids"] == [processed]
