@@ -52,3 +52,18 @@ def test_importing_it_loads_nothing_heavy() -> None:
     )
     loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.strip()
     assert loaded == "[]"
+
+
+def test_dropdowns_offer_only_their_values_each_with_a_label() -> None:
+    """Airflow's form lists an enum's None as a literal "null" option, and shows "null" as the field's value; without
+    it an empty dropdown shows its placeholder, and means the default its description names."""
+    (connection,) = get_provider_info()["connection-types"]
+    fields = connection["conn-fields"]
+    dropdowns = {name: field["schema"] for name, field in fields.items() if "enum" in field["schema"]}
+    assert {name: schema["enum"] for name, schema in dropdowns.items()} == {
+        "auth_type": ["oauth1", "oauth2"],
+        "upload_api": ["v2", "v1.1"],
+    }
+    for name, schema in dropdowns.items():
+        assert set(schema["values_display"]) == set(schema["enum"]), name
+        assert "null" in schema["type"], f"{name} may be left empty"
