@@ -47,6 +47,15 @@ def test_the_connection_is_in_the_metadata_database(up: Deployment) -> None:
     assert json.loads(listed["extra"]).keys() == {"access_token", "access_token_secret"}
 
 
+def test_the_ui_s_test_button_asks_the_emulator(up: Deployment) -> None:
+    fields = up.emulator.connection_fields()
+    body = {**fields, "connection_id": CONN_ID, "extra": json.dumps(fields["extra"])}
+    answer = up.api.call("POST", "/connections/test", json=body)
+
+    assert answer["status"] is True, answer
+    assert answer["message"].startswith(f"Connected to {up.emulator.url} as @emulator"), answer
+
+
 def test_a_connection_edited_in_the_ui_is_kept(up: Deployment) -> None:
     edit = {"connection_id": CONN_ID, "conn_type": "twitter", "description": "edited by a user"}
     up.api.call("PATCH", f"/connections/{CONN_ID}", params={"update_mask": "description"}, json=edit)
