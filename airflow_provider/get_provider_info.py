@@ -39,9 +39,11 @@ def get_provider_info() -> dict[str, Any]:
                     "airflow_provider.operators.tweet",
                     "airflow_provider.operators.thread",
                     "airflow_provider.operators.subtitles",
+                    "airflow_provider.operators.delete",
                 ],
             }
         ],
+        "extra-links": ["airflow_provider.links.post.ViewOnXLink"],
         "sensors": [{"integration-name": "Twitter / X", "python-modules": ["airflow_provider.sensors.media"]}],
         "triggers": [{"integration-name": "Twitter / X", "python-modules": ["airflow_provider.triggers.media"]}],
         "connection-types": [

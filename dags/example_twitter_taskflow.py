@@ -42,9 +42,9 @@ def example_twitter_taskflow() -> None:
 
     @task
     def report(post: dict[str, Any]) -> str:
-        url = f"https://x.com/i/web/status/{post['id']}"
-        print(f"Post {post['id']}: {url}")
-        return url
+        # The post's URL: on x.com, or the emulator's page of the post when the connection points at the emulator.
+        print(f"Post {post['id']}: {post['url']}")
+        return str(post["url"])
 
     media_path = choose_media()
     upload = MediaUploadOperator(task_id="upload_media", file_path=media_path)

@@ -1,4 +1,4 @@
-"""X's post endpoints: the account, its timeline, and a post made exactly once across retries.
+"""X's post endpoints: the account, its timeline, a post made exactly once across retries, and deleted again.
 
 A retried post looks for what an earlier attempt made before posting again: a post with media by its media ids, which
 X minted for this run alone (its text is not compared: X reads a post with media back with a ``t.co`` link appended),
@@ -18,6 +18,7 @@ from airflow_provider.client.media import MediaEndpoints
 from airflow_provider.client.session import XSession
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
 from airflow_provider.rules.post_options import PostOptions
+from airflow_provider.rules.posts import post_url
 from airflow_provider.rules.processing import minted_at
 from airflow_provider.rules.receipt import parse_media_list
 from airflow_provider.rules.text import check_post_text
@@ -48,7 +49,7 @@ class PostEndpoints:
         options: PostOptions | None = None,
         earlier_attempt_since: float | None = None,
     ) -> dict[str, Any]:
-        """Post once: ``{"id", "text"}`` of the post.
+        """Post once: ``{"id", "text", "url"}`` of the post (``url``: :meth:`url`).
 
         ``media_ids`` takes media ids or receipts. With ``check_media``, media are checked first (see
         :meth:`MediaEndpoints.check_postable`), so that a media still processing, failed, expired or in a forbidden
@@ -70,20 +71,20 @@ class PostEndpoints:
             self.media.check_postable(media)
         if ids and earlier_attempt_since is not None and (post := self.find_own_post(text, ids)):
             self.log.warning("An earlier try of this task made post %s; using it instead of posting again.", post["id"])
-            return {"id": post["id"], "text": post["text"]}
+            return self._output(post)
         body: dict[str, Any] = {"text": text, **(options or PostOptions()).body()}
         if ids:
             body["media"] = {"media_ids": ids}
         started = time.time() if earlier_attempt_since is None else earlier_attempt_since
         try:
-            return data_of(self.session.request("POST", "/2/tweets", json=body), "POST /2/tweets")
+            return self._output(data_of(self.session.request("POST", "/2/tweets", json=body), "POST /2/tweets"))
         except TwitterApiError as e:
             if not _is_duplicate(e):
                 raise
             earlier = e.attempts > 1 or earlier_attempt_since is not None
             if earlier and (post := self.find_own_post(text, ids, since=started)):
                 self.log.warning("An earlier attempt posted %s although its answer was lost; using it.", post["id"])
-                return {"id": post["id"], "text": post["text"]}
+                return self._output(post)
             raise TwitterRejectedError(
                 endpoint=e.endpoint,
                 http_status=e.http_status,
@@ -91,6 +92,43 @@ class PostEndpoints:
                 detail="X already has a post with this text and media from this account, made before this task",
                 hint="Change the text (for example add the date) or skip the task.",
             ) from None
+
+    def url(self, post_id: str) -> str:
+        """Where a person views the post: x.com, or the page of the API host that is not X's (the emulator)."""
+        return post_url(post_id, self.session.base_url)
+
+    def _output(self, post: dict[str, Any]) -> dict[str, Any]:
+        return {"id": post["id"], "text": post["text"], "url": self.url(post["id"])}
+
+    def delete(self, post_id: str) -> bool:
+        """Delete the account's post ``post_id``: True if this call deleted it, False if it was already gone.
+
+        Safe to repeat (a retried attempt or task finds the post gone). X's answer for a post already deleted is not
+        documented: its OAS gives 200 ``{"data": {"deleted": bool}}`` or ``errors``, its error guide 404 for a
+        resource that "doesn't exist or has been deleted" (DOCS x-api/fundamentals/response-codes-and-errors.mdx).
+        So a 404, a ``resource-not-found`` error, or ``deleted: false`` for a post X then cannot find, is "gone";
+        ``deleted: false`` for a post X still shows is refused.
+        """
+        endpoint = "DELETE /2/tweets/{id}"
+        try:
+            answer = self.session.request("DELETE", f"/2/tweets/{post_id}")
+        except TwitterApiError as e:
+            if e.http_status == 404:
+                return False
+            raise
+        if _not_found(answer):
+            return False
+        if data_of(answer, endpoint).get("deleted") is True:
+            return True
+        if _not_found(self.session.request("GET", f"/2/tweets/{post_id}")):
+            return False
+        raise TwitterRejectedError(
+            endpoint=endpoint,
+            http_status=200,
+            title="Not deleted",
+            detail=f"X answered deleted: false for post {post_id}, and still shows it",
+            hint="Check that the post belongs to the connection's account.",
+        )
 
     def find_own_post(self, text: str, media_ids: Sequence[str], since: float | None = None) -> dict[str, Any] | None:
         """The account's post carrying exactly ``media_ids``, or, without media, ``text`` posted since ``since``; read
@@ -129,6 +167,13 @@ class PostEndpoints:
 
 def _is_duplicate(error: TwitterApiError) -> bool:
     return error.http_status == 403 and "duplicate" in f"{error.detail} {error.title}".lower()
+
+
+def _not_found(answer: dict[str, Any]) -> bool:
+    """X's partial error for an id it has no post for: a 200 with ``errors`` of type ``resource-not-found`` and no
+    ``data`` (DOCS x-api/fundamentals/response-codes-and-errors.mdx, "Partial errors")."""
+    errors = answer.get("errors") or []
+    return "data" not in answer and any(str(e.get("type", "")).endswith("/resource-not-found") for e in errors)
 
 
 def _parse_time(value: str | None) -> float:

@@ -13,7 +13,7 @@ from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from airflow_provider.emulator.context import EmulatorContext
-from airflow_provider.emulator.errors import InvalidRequest, int_in_range
+from airflow_provider.emulator.errors import InvalidRequest, PostNotFound, int_in_range
 from airflow_provider.emulator.payload import Payload, form_int, read_payload
 from airflow_provider.emulator.pipeline import answer
 from airflow_provider.emulator.problems import PROBLEMS, v2_error
@@ -158,16 +158,15 @@ def _user_tweets(context: EmulatorContext, request: Request, payload: Payload) -
     return JSONResponse({"data": [_post_json(post) for post in posts], "meta": meta})
 
 
-def _tweet(context: EmulatorContext, request: Request, payload: Payload) -> Response:
-    """One of the user's posts; any other id is X's partial error, a 200 with ``errors`` (DOCS
-    x-api/fundamentals/response-codes-and-errors.mdx, "Partial errors")."""
+def _post_id(request: Request) -> str:
     post_id = request.path_params["post_id"]
     if not post_id.isdigit() or len(post_id) > 19:
         raise InvalidRequest(f"The `id` query parameter value [{post_id}] is not valid", {"id": [post_id]})
-    post = context.state.post(post_id)
-    if post is not None:
-        return JSONResponse({"data": _post_json(post)})
-    error = {
+    return post_id
+
+
+def _post_not_found(post_id: str) -> dict[str, Any]:
+    return {
         "value": post_id,
         "detail": f"Could not find tweet with id: [{post_id}].",
         "title": "Not Found Error",
@@ -176,7 +175,26 @@ def _tweet(context: EmulatorContext, request: Request, payload: Payload) -> Resp
         "resource_id": post_id,
         "type": f"{PROBLEMS}resource-not-found",
     }
-    return JSONResponse({"errors": [error]})
+
+
+def _tweet(context: EmulatorContext, request: Request, payload: Payload) -> Response:
+    """One of the user's posts; any other id is X's partial error, a 200 with ``errors`` (DOCS
+    x-api/fundamentals/response-codes-and-errors.mdx, "Partial errors")."""
+    post_id = _post_id(request)
+    post = context.state.post(post_id)
+    if post is not None:
+        return JSONResponse({"data": _post_json(post)})
+    return JSONResponse({"errors": [_post_not_found(post_id)]})
+
+
+def _delete_tweet(context: EmulatorContext, request: Request, payload: Payload) -> Response:
+    """200 ``{"data": {"deleted": true}}`` (OAS 2.167 ``DeletePostsResponse``) for one of the user's posts. Any other
+    id, one deleted before included, is 404 (DOCS x-api/fundamentals/response-codes-and-errors.mdx: "Resource
+    doesn't exist or has been deleted"); the body is not documented, so it is the GET's ``resource-not-found``."""
+    post_id = _post_id(request)
+    if not context.state.delete_post(post_id):
+        raise PostNotFound(_post_not_found(post_id))
+    return JSONResponse({"data": {"deleted": True}})
 
 
 def _endpoint(context: EmulatorContext, endpoint: str, action: Action) -> Callable[[Request], Awaitable[Response]]:
@@ -198,6 +216,7 @@ def routes(context: EmulatorContext) -> list[Route]:
         ("DELETE", "/2/media/subtitles", "subtitles_delete", _delete_subtitles),
         ("POST", "/2/tweets", "tweets", _create_tweet),
         ("GET", "/2/tweets/{post_id}", "tweet", _tweet),
+        ("DELETE", "/2/tweets/{post_id}", "tweets_delete", _delete_tweet),
         ("GET", "/2/users/me", "users_me", _users_me),
         ("GET", "/2/users/{user_id}/tweets", "user_tweets", _user_tweets),
     ]

@@ -11,7 +11,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.types import Message, Receive, Scope, Send
 
-from airflow_provider.emulator import admin, api_oauth2, api_v1, api_v2
+from airflow_provider.emulator import admin, api_oauth2, api_v1, api_v2, web
 from airflow_provider.emulator.config import EmulatorConfig
 from airflow_provider.emulator.context import EmulatorContext
 from airflow_provider.emulator.pipeline import RECORD_KEY
@@ -42,6 +42,7 @@ class EmulatorApp(Starlette):
                 *api_v1.routes(context),
                 *api_oauth2.routes(context),
                 *admin.routes(context),
+                *web.routes(context),
             ],
             exception_handlers={404: _http_error, 405: _http_error},
         )

@@ -71,6 +71,15 @@ class Forbidden(ApiError):
         self.detail = detail
 
 
+class PostNotFound(ApiError):
+    """404 for a post the user does not have (never made, or deleted): X's ``resource-not-found`` entry in
+    ``errors``, the one its GET answers for an unknown id."""
+
+    def __init__(self, entry: dict[str, Any]) -> None:
+        super().__init__(entry["detail"])
+        self.errors = [entry]
+
+
 class Unauthorized(ApiError):
     """401: the OAuth 1.0a signature, credentials, timestamp or nonce did not pass."""
 

@@ -49,6 +49,7 @@ ENDPOINT_SCOPES: Mapping[str, frozenset[str]] = {
     "subtitles": _MEDIA,
     "subtitles_delete": _MEDIA,
     "tweets": _READ | {"tweet.write"},
+    "tweets_delete": _READ | {"tweet.write"},
     "tweet": _READ,
     "users_me": _READ,
     "user_tweets": _READ,

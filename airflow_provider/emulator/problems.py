@@ -13,6 +13,7 @@ from airflow_provider.emulator.errors import (
     CreditsDepleted,
     Forbidden,
     InvalidRequest,
+    PostNotFound,
     RateLimited,
     Unauthorized,
     UsageCapped,
@@ -75,6 +76,8 @@ def v2_error(exc: ApiError, account_id: str) -> JSONResponse:
         return invalid_request(exc.errors)
     if isinstance(exc, Forbidden):
         return problem(403, exc.detail)
+    if isinstance(exc, PostNotFound):
+        return JSONResponse({"errors": exc.errors}, status_code=404)
     if isinstance(exc, Unauthorized):
         return problem(401, str(exc) or None)
     if isinstance(exc, RateLimited):

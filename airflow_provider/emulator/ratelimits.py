@@ -81,6 +81,7 @@ DEFAULT_LIMITS: Mapping[str, RateLimit] = {
         RateLimit("subtitles", 100, app_day=10_000),
         RateLimit("subtitles_delete", 100, app_day=10_000),
         RateLimit("tweets", 100, app_day=10_000),
+        RateLimit("tweets_delete", 50),
         RateLimit("tweet", 900),
         RateLimit("users_me", 75),
         RateLimit("user_tweets", 900),

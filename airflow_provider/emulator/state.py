@@ -167,12 +167,14 @@ class EmulatorState:
         self._new_id = _IdSource()
         self._media: dict[str, MediaSession] = {}
         self._posts: list[Post] = []
+        self._deleted: dict[str, Post] = {}
         self._requests: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_LIMIT)
 
     def reset(self) -> None:
         with self._lock:
             self._media.clear()
             self._posts.clear()
+            self._deleted.clear()
             self._requests.clear()
 
     # -- media upload ------------------------------------------------------------------------------------------
@@ -555,6 +557,20 @@ class EmulatorState:
     def post(self, post_id: str) -> Post | None:
         with self._lock:
             return next((post for post in self._posts if post.id == post_id), None)
+
+    def delete_post(self, post_id: str) -> bool:
+        """Delete one of the user's posts: False when there is none by that id (never made, or deleted before)."""
+        with self._lock:
+            post = next((post for post in self._posts if post.id == post_id), None)
+            if post is None:
+                return False
+            self._posts.remove(post)
+            self._deleted[post_id] = post
+            return True
+
+    def deleted_post(self, post_id: str) -> Post | None:
+        with self._lock:
+            return self._deleted.get(post_id)
 
     def add_foreign_media(self, owner_id: str, media_type: str, additional_owners: tuple[str, ...]) -> str:
         """A finished upload made by another user (admin API), to exercise the ownership rule of posts."""

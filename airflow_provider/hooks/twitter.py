@@ -24,6 +24,7 @@ from airflow_provider.hooks.connection import ClientSettings, aread_settings
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
 from airflow_provider.rules.metadata import MediaMetadata
 from airflow_provider.rules.post_options import PostOptions
+from airflow_provider.rules.posts import post_ids
 from airflow_provider.rules.receipt import MediaReceipt
 
 # The connection test answers in the UI: one attempt, within about this many seconds.
@@ -234,6 +235,17 @@ class TwitterHook(BaseHook):
 
     def own_posts_since(self, since: float) -> list[dict[str, Any]]:
         return self.client.posts.own_posts_since(since)
+
+    def post_url(self, post_id: str) -> str:
+        return self.client.posts.url(post_id)
+
+    def delete_tweet(self, posts: Any) -> dict[str, list[str]]:
+        """Delete ``posts`` (an id, a post's output, or a thread's list), the last first so that a thread's replies go
+        before what they reply to: ``{"deleted": [...], "already_gone": [...]}``. A post already gone is no error."""
+        outcome: dict[str, list[str]] = {"deleted": [], "already_gone": []}
+        for post_id in reversed(post_ids(posts)):
+            outcome["deleted" if self.client.posts.delete(post_id) else "already_gone"].append(post_id)
+        return outcome
 
 
 def _connection_metadata() -> dict[str, Any]:

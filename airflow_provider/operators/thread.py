@@ -11,12 +11,16 @@ from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.exceptions import TwitterApiError
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.links.post import ViewOnXLink
 from airflow_provider.operators.earlier_tries import earlier_tries_since
 from airflow_provider.rules.post_options import PostOptions
 from airflow_provider.rules.threads import broken_thread, link, parse_thread, posted_chain
 
 if TYPE_CHECKING:
     from airflow.providers.common.compat.sdk import Context
+
+# The XCom where the task keeps the ids of the items on X so far.
+POSTED_KEY = "posted"
 
 
 class CreateThreadOperator(TwitterHookMixin, BaseOperator):
@@ -29,6 +33,10 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
     DAG run began, finds the items an earlier try posted (item 1 by its media ids or text, each next item as the
     reply to the previous one) and posts the rest: no item twice, none lost. If X refuses an item after others
     are posted, the task fails naming the posted items (ids and links) and those not posted, and what to do.
+
+    As it goes the task keeps the ids posted so far in its XCom ``posted`` (``[]`` before the first post), which
+    outlives a failure: a clean-up task (``DeleteTweetOperator(posts=XComArg(thread, key="posted"),
+    trigger_rule="one_failed")``) can delete a thread that stopped part-way. Item 1's URL is its "View on X" link.
 
     Since 2026-02-23 X lets self-serve apps reply only where the replied-to post's author summoned the replying
     account; whether replies to one's own posts are exempt is not documented (docs/operators.md, "X's rules on
@@ -48,6 +56,7 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
 
     template_fields: Sequence[str] = ("items", "in_reply_to_tweet_id")
     ui_color = "#e8f5fd"
+    operator_extra_links = (ViewOnXLink(),)
 
     def __init__(
         self,
@@ -95,6 +104,7 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
                     len(items),
                     link(posted[-1]),
                 )
+        self._keep(context, posted, link_first=bool(posted))
         for item in items[len(posted) :]:  # every media on X checked before the first post: no thread stops on one
             if item.media:
                 self.hook.check_media_postable(item.media)
@@ -111,5 +121,12 @@ class CreateThreadOperator(TwitterHookMixin, BaseOperator):
             except TwitterApiError as e:
                 raise broken_thread(e, item, posted, len(items)) from None
             posted.append(str(post["id"]))
+            self._keep(context, posted, link_first=len(posted) == 1)
             self.log.info("Posted item %d of %d: %s", item.number, len(items), link(post["id"]))
         return posted
+
+    def _keep(self, context: Context, posted: list[str], *, link_first: bool) -> None:
+        """What is on X so far, in XCom, for a clean-up after a failure; item 1's URL for the link, once."""
+        context["ti"].xcom_push(key=POSTED_KEY, value=list(posted))
+        if link_first:
+            ViewOnXLink.persist(context, self.hook.post_url(posted[0]))

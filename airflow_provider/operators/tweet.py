@@ -10,6 +10,7 @@ from airflow.providers.common.compat.sdk import BaseOperator
 from airflow_provider import DEFAULT_CONN_ID
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.links.post import ViewOnXLink
 from airflow_provider.operators.earlier_tries import earlier_tries_since
 from airflow_provider.rules.post_options import PostOptions
 
@@ -41,11 +42,13 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
     :param in_reply_to_tweet_id: Make the post a reply to this post. (templated)
     :param twitter_conn_id: Connection of type ``twitter``.
     :param hook_params: Extra keyword arguments for :class:`~airflow_provider.hooks.twitter.TwitterHook`.
-    :return: X's ``data`` for the post: ``{"id": ..., "text": ...}``.
+    :return: The post: ``{"id": ..., "text": ..., "url": ...}``, ``url`` on x.com (or the emulator's page of it),
+        also the task page's "View on X" link.
     """
 
     template_fields: Sequence[str] = ("text", "media_ids", "community_id", "in_reply_to_tweet_id")
     ui_color = "#e8f5fd"
+    operator_extra_links = (ViewOnXLink(),)
 
     def __init__(
         self,
@@ -89,5 +92,6 @@ class CreateTweetOperator(TwitterHookMixin, BaseOperator):
         post = self.hook.create_tweet(
             self.text, self.media_ids, options=options, earlier_attempt_since=earlier_tries_since(context)
         )
-        self.log.info("Posted https://x.com/i/web/status/%s", post["id"])
+        ViewOnXLink.persist(context, post["url"])
+        self.log.info("Posted %s", post["url"])
         return post

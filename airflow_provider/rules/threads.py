@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError
+from airflow_provider.rules.posts import post_url
 from airflow_provider.rules.receipt import MediaReceipt, parse_media_list
 from airflow_provider.rules.text import check_post_text, extract_urls
 
@@ -139,7 +140,7 @@ def _media_ids(post: Mapping[str, Any]) -> list[str]:
 
 
 def link(post_id: str) -> str:
-    return f"https://x.com/i/web/status/{post_id}"
+    return post_url(post_id)
 
 
 def broken_thread(error: TwitterApiError, item: ThreadItem, posted: Sequence[str], total: int) -> TwitterApiError:

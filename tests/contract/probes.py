@@ -78,6 +78,12 @@ def unknown_post(target: Target) -> requests.Response:
     return target.get("/2/tweets/1")
 
 
+def delete_unknown_post(target: Target) -> requests.Response:
+    """What X answers for a post that is not there (never made, or deleted before): undocumented. Safe on a real
+    account: post 1 does not exist, and is no one's to delete."""
+    return target.delete("/2/tweets/1")
+
+
 def post_with_top_level_media_ids(target: Target) -> requests.Response:
     return target.post("/2/tweets", json={"text": "contract probe: must be refused", "media_ids": ["1"]})
 
@@ -127,6 +133,7 @@ PROBES = (
     Probe(initialize_unknown_field),
     Probe(users_me),
     Probe(unknown_post),
+    Probe(delete_unknown_post),
     Probe(post_with_top_level_media_ids, posts=True),
     Probe(post_form_encoded, posts=True),
     Probe(post_too_long, posts=True),

@@ -54,6 +54,9 @@ class Target:
     def post(self, path: str, **kwargs: Any) -> requests.Response:
         return requests.post(self.base_url + path, auth=self.auth, timeout=30, **kwargs)
 
+    def delete(self, path: str, **kwargs: Any) -> requests.Response:
+        return requests.delete(self.base_url + path, auth=self.auth, timeout=30, **kwargs)
+
     def arrange(self, path: str, body: Any) -> None:
         """Put the emulator in a state (billing, limits) through its admin API."""
         assert self.admin_url is not None, "only the emulator can be arranged"

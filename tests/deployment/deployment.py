@@ -147,6 +147,12 @@ class Api:
             raise RuntimeError(f"POST /connections: {response.status_code} {response.text[:500]}")
         return True
 
+    def extra_links(self, dag_id: str, run_id: str, task_id: str) -> dict[str, str | None]:
+        """The task page's buttons (operator extra links), name to URL, as the UI reads them."""
+        path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/links"
+        links: dict[str, str | None] = self.call("GET", path)["extra_links"]
+        return links
+
     def waiting_for_input(self, dag_id: str, run_id: str, task_id: str) -> dict[str, Any] | None:
         """The task's request for input (human-in-the-loop) while it waits for an answer, else None."""
         answer = self.call("GET", f"/dags/{dag_id}/dagRuns/{run_id}/hitlDetails", params={"task_id": task_id})

@@ -76,6 +76,10 @@ def test_thread_posts_each_item_once_as_a_chain_of_replies(local: Deployment, ru
     assert [reply_to(post) for post in posts] == [None, first["id"], second["id"]]
     assert len(first["media_ids"]) == 1 and second["media_ids"] == third["media_ids"] == []
     assert local.api.xcom(run.dag_id, run.run_id, "post_thread") == [post["id"] for post in posts]
+    # The task page's "View on X" button, as the UI reads it: the emulator's page of item 1.
+    link = f"{local.emulator.url}/i/web/status/{first['id']}"
+    assert local.api.extra_links(run.dag_id, run.run_id, "post_thread") == {"View on X": link}
+    assert run.tasks["clean_up"]["state"] == run.tasks["thread_failed"]["state"] == "skipped"
 
 
 def test_subtitles_are_attached_before_the_one_post(local: Deployment, runs: dict[str, Run]) -> None:

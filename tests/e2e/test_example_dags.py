@@ -67,7 +67,7 @@ def test_video_is_processed_then_posted_with_each_request_counted(airflow_env: d
     assert media_ids_of(run) == [[uploaded["media_id"]]]
     assert run.posts[0]["text"] == "Published from Airflow with airflow-provider-twitter"
     assert run.xcom["post"]["id"] == run.posts[0]["id"]
-    assert f"https://x.com/i/web/status/{run.posts[0]['id']}" in run.output
+    assert f"Posted {emulator.url}/i/web/status/{run.posts[0]['id']}" in run.output  # the link's URL
 
 
 def test_video_x_fails_to_process_fails_the_sensor_and_posts_nothing(airflow_env: dict[str, str]) -> None:
@@ -94,7 +94,7 @@ def test_image_needs_no_processing(airflow_env: dict[str, str], emulator: Emulat
     assert run.calls("GET", "/2/media/upload") == []  # X has no STATUS for images: the upload said so
     (post,) = run.posts
     assert post["text"].startswith("Sample, published ")
-    assert run.xcom["report"] == f"https://x.com/i/web/status/{post['id']}"
+    assert run.xcom["report"] == f"{emulator.url}/i/web/status/{post['id']}"  # the post's output carries it
 
 
 def test_media_expired_while_processing_fails_with_id_and_age(airflow_env: dict[str, str]) -> None:

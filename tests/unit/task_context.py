@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, Any, cast
 from unittest import mock
 
 if TYPE_CHECKING:
@@ -23,3 +23,8 @@ def task_context(
     ti.get_first_reschedule_date.return_value = first_poke
     dag_run = mock.Mock(start_date=run_started, run_after=run_after)
     return cast("Context", {"ti": ti, "dag_run": dag_run})
+
+
+def xcom_pushes(context: Context) -> list[Any]:
+    """The task's ``ti.xcom_push`` calls, in order."""
+    return list(cast("mock.Mock", context["ti"]).xcom_push.call_args_list)

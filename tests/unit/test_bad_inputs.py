@@ -22,6 +22,7 @@ import pytest
 from airflow_provider.exceptions import TwitterInputError
 from airflow_provider.files.media_file import inspect_media_file
 from airflow_provider.hooks.twitter import TwitterHook
+from airflow_provider.operators.delete import DeleteTweetOperator
 from airflow_provider.operators.media import MediaUploadOperator
 from airflow_provider.operators.subtitles import MediaSubtitlesOperator
 from airflow_provider.operators.thread import CreateThreadOperator
@@ -77,6 +78,10 @@ def post(env: Env, **kwargs: Any) -> None:
 
 def thread(env: Env, **kwargs: Any) -> None:
     CreateThreadOperator(task_id="thread", **{"items": ["hi"], **kwargs}).execute(task_context())
+
+
+def delete(env: Env, **kwargs: Any) -> None:
+    DeleteTweetOperator(task_id="delete", **kwargs).execute(task_context())
 
 
 def sense(env: Env, **kwargs: Any) -> None:
@@ -466,6 +471,12 @@ CASES: list[tuple[str, str, Callable[[Env], object]]] = [
         "upload output with a hand-edited time",
         "a receipt has epoch seconds or null there",
         lambda e: post(e, media_ids=[{**UPLOADED, "uploaded_at": "yesterday"}]),
+    ),
+    # -- a delete ---------------------------------------------------------------------------------------------------
+    (
+        "delete given a URL, not an id",
+        "posts must be post ids (1 to 19 digits), a post's output ({'id': ...}) or a list of these",
+        lambda e: delete(e, posts=["1800", "https://x.com/i/web/status/1801"]),
     ),
     # -- a thread ---------------------------------------------------------------------------------------------------
     ("thread items a string", "items must be a non-empty list of posts", lambda e: thread(e, items="hello")),

@@ -67,3 +67,18 @@ def test_dropdowns_offer_only_their_values_each_with_a_label() -> None:
     for name, schema in dropdowns.items():
         assert set(schema["values_display"]) == set(schema["enum"]), name
         assert "null" in schema["type"], f"{name} may be left empty"
+
+
+def test_extra_links_are_operator_links_the_operators_carry() -> None:
+    """``airflow providers links`` lists these; each must import, be an SDK operator link, and be on its tasks."""
+    from airflow.providers.common.compat.sdk import BaseOperatorLink
+
+    from airflow_provider.operators.thread import CreateThreadOperator
+    from airflow_provider.operators.tweet import CreateTweetOperator
+
+    (path,) = get_provider_info()["extra-links"]
+    module, _, name = path.rpartition(".")
+    link = getattr(importlib.import_module(module), name)
+    assert issubclass(link, BaseOperatorLink)
+    for operator in (CreateTweetOperator, CreateThreadOperator):
+        assert [type(each) for each in operator.operator_extra_links] == [link]

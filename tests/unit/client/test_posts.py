@@ -19,6 +19,7 @@ ME = (200, {"data": {"id": "42", "username": "newsroom", "name": "Newsroom"}})
 PHOTO_READY = (200, {"data": {"id": "11", "media_key": "3_11"}})
 DUPLICATE = (403, {"detail": "You are not allowed to create a Tweet with duplicate content.", "status": 403})
 TIMELINE = "/2/users/42/tweets"
+X_POST = "https://x.com/i/web/status/"
 
 
 def iso(epoch: float) -> str:
@@ -57,7 +58,7 @@ class TestCreate:
 
     def test_posts_text_and_media_each_checked_first(self, x: XClient, fake_x: FakeX) -> None:
         fake_x.on("POST", "/2/tweets", (201, {"data": {"id": "1800", "text": "hi"}}))
-        assert x.posts.create("hi", ["11", 12]) == {"id": "1800", "text": "hi"}
+        assert x.posts.create("hi", ["11", 12]) == {"id": "1800", "text": "hi", "url": f"{X_POST}1800"}
         assert json_body(fake_x.sent("POST")[0]) == {"text": "hi", "media": {"media_ids": ["11", "12"]}}
         assert len(fake_x.sent("GET", "/2/media/upload")) == 2
 
@@ -82,7 +83,7 @@ class TestCreate:
         fake_x.routes.clear()
         fake_x.on("POST", "/2/tweets", (201, {"data": {"id": "1800", "text": "hi"}}))
         images = [{"media_id": str(n), "media_key": f"3_{n}", "state": "succeeded"} for n in (11, 12)]
-        assert x.posts.create("hi", images) == {"id": "1800", "text": "hi"}
+        assert x.posts.create("hi", images) == {"id": "1800", "text": "hi", "url": f"{X_POST}1800"}
         assert [r.method for r in fake_x.requests] == ["POST"]
         assert json_body(fake_x.requests[0])["media"] == {"media_ids": ["11", "12"]}
 
@@ -90,7 +91,7 @@ class TestCreate:
         fake_x.routes.clear()
         fake_x.on("GET", "/2/media/upload", (400, {"errors": [{"message": "BadRequest: Not found"}]}))
         fake_x.on("POST", "/2/tweets", (201, {"data": {"id": "1801", "text": "hi"}}))
-        assert x.posts.create("hi", ["11"]) == {"id": "1801", "text": "hi"}
+        assert x.posts.create("hi", ["11"]) == {"id": "1801", "text": "hi", "url": f"{X_POST}1801"}
 
     @pytest.mark.parametrize(
         ("status", "error"),
@@ -163,7 +164,7 @@ class TestExactlyOnce:
             ]
         }
         fake_x.on("GET", TIMELINE, (200, timeline))
-        assert x.posts.create("hi", ["11"]) == {"id": "1801", "text": "hi"}
+        assert x.posts.create("hi", ["11"]) == {"id": "1801", "text": "hi", "url": f"{X_POST}1801"}
         assert len(fake_x.sent("POST", "/2/tweets")) == 2
 
     def test_a_retry_adopts_the_post_an_earlier_try_made_by_its_media(self, x: XClient, fake_x: FakeX) -> None:
@@ -181,7 +182,11 @@ class TestExactlyOnce:
             (200, {"data": [*newer[10:], {**ours, "created_at": now_iso()}]}),
         )
         earlier = time.time() - 600
-        assert x.posts.create("hi", [media_id], earlier_attempt_since=earlier) == {"id": "1999", "text": ours["text"]}
+        assert x.posts.create("hi", [media_id], earlier_attempt_since=earlier) == {
+            "id": "1999",
+            "text": ours["text"],
+            "url": f"{X_POST}1999",
+        }
         assert fake_x.sent("POST", "/2/tweets") == []
         second_page = query(fake_x.sent("GET", TIMELINE)[1])
         assert second_page["pagination_token"] == ["p2"] and second_page["max_results"] == ["100"]
@@ -221,7 +226,11 @@ class TestExactlyOnce:
             {"id": "1900", "text": "hi", "created_at": iso(started - 3600)},  # an older post with the same text
         ]
         fake_x.on("GET", TIMELINE, (200, {"data": posts}))
-        assert x.posts.create("hi", earlier_attempt_since=started) == {"id": "1901", "text": "hi"}
+        assert x.posts.create("hi", earlier_attempt_since=started) == {
+            "id": "1901",
+            "text": "hi",
+            "url": f"{X_POST}1901",
+        }
 
 
 class TestTimeline:
@@ -244,3 +253,50 @@ class TestTimeline:
         fake_x.on("GET", TIMELINE, (200, page))
         assert x.posts.find_own_post("hi", [snowflake(hours_ago=1)]) is None
         assert len(fake_x.sent("GET", TIMELINE)) == TIMELINE_PAGES == 10
+
+
+class TestDelete:
+    POST = "/2/tweets/1800"
+    NOT_FOUND = {"type": "https://api.twitter.com/2/problems/resource-not-found", "detail": "Could not find tweet"}
+
+    def test_deleted_now(self, x: XClient, fake_x: FakeX) -> None:
+        fake_x.on("DELETE", self.POST, (200, {"data": {"deleted": True}}))
+        assert x.posts.delete("1800") is True
+
+    @pytest.mark.parametrize(
+        "answer",
+        [(404, {"errors": [NOT_FOUND]}), (200, {"errors": [NOT_FOUND]})],
+        ids=["404", "200 resource-not-found"],
+    )
+    def test_a_post_already_gone_is_no_error(self, x: XClient, fake_x: FakeX, answer: Any) -> None:
+        """X documents neither answer for an id already deleted: a 404, or the partial error its GET gives."""
+        fake_x.on("DELETE", self.POST, answer)
+        assert x.posts.delete("1800") is False
+        assert len(fake_x.sent("DELETE", self.POST)) == 1  # not retried
+
+    def test_a_lost_answer_retried_finds_the_post_gone(self, x: XClient, fake_x: FakeX) -> None:
+        fake_x.on("DELETE", self.POST, requests.ConnectionError("reset"), (404, {"errors": [self.NOT_FOUND]}))
+        assert x.posts.delete("1800") is False
+        assert len(fake_x.sent("DELETE", self.POST)) == 2
+
+    def test_deleted_false_is_gone_when_x_cannot_find_the_post(self, x: XClient, fake_x: FakeX) -> None:
+        fake_x.on("DELETE", self.POST, (200, {"data": {"deleted": False}}))
+        fake_x.on("GET", self.POST, (200, {"errors": [self.NOT_FOUND]}))
+        assert x.posts.delete("1800") is False
+
+    def test_deleted_false_for_a_post_x_still_shows_fails_the_task(self, x: XClient, fake_x: FakeX) -> None:
+        fake_x.on("DELETE", self.POST, (200, {"data": {"deleted": False}}))
+        fake_x.on("GET", self.POST, (200, {"data": {"id": "1800", "text": "still here"}}))
+        with pytest.raises(TwitterRejectedError, match="deleted: false for post 1800, and still shows it"):
+            x.posts.delete("1800")
+
+    def test_another_refusal_is_raised(self, x: XClient, fake_x: FakeX) -> None:
+        fake_x.on("DELETE", self.POST, (403, {"detail": "You are not allowed to delete this Tweet.", "status": 403}))
+        with pytest.raises(TwitterRejectedError, match="not allowed to delete"):
+            x.posts.delete("1800")
+
+
+def test_url_is_on_x_or_on_the_host_that_is_not_x() -> None:
+    assert x_client().posts.url("1800") == "https://x.com/i/web/status/1800"
+    emulator = x_client(base_url="http://127.0.0.1:8080")
+    assert emulator.posts.url("1800") == "http://127.0.0.1:8080/i/web/status/1800"

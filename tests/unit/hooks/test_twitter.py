@@ -262,7 +262,37 @@ DELEGATED: list[Call] = [
         {"check_media": False, "options": OPTIONS, "earlier_attempt_since": 5.0},
     ),
     (lambda h: h.own_posts_since(5.0), "posts.own_posts_since", (5.0,), {}),
+    (lambda h: h.post_url("7"), "posts.url", ("7",), {}),
 ]
+
+
+@pytest.mark.parametrize(
+    ("posts", "gone", "deleted", "already_gone"),
+    [
+        ("1801", set(), ["1801"], []),
+        ({"id": "1801", "text": "hi", "url": "u"}, {"1801"}, [], ["1801"]),
+        (["1801", "1802", "1803"], {"1802"}, ["1803", "1801"], ["1802"]),  # a thread: its replies first
+        ([], set(), [], []),
+    ],
+    ids=["an id", "a post's output", "a thread's output", "nothing"],
+)
+def test_delete_tweet_takes_an_id_or_a_tasks_output(
+    posts: Any, gone: set[str], deleted: list[str], already_gone: list[str]
+) -> None:
+    hook = TwitterHook()
+    hook.client = mock.MagicMock()
+    hook.client.posts.delete.side_effect = lambda post_id: post_id not in gone
+    assert hook.delete_tweet(posts) == {"deleted": deleted, "already_gone": already_gone}
+    asked = [c.args[0] for c in hook.client.posts.delete.call_args_list]
+    assert asked == sorted(deleted + already_gone, reverse=True)
+
+
+def test_delete_tweet_refuses_what_is_not_a_post_before_any_request() -> None:
+    hook = TwitterHook()
+    hook.client = mock.MagicMock()
+    with pytest.raises(TwitterInputError, match="posts must be post ids"):
+        hook.delete_tweet(["1801", "https://x.com/i/web/status/1802"])
+    hook.client.posts.delete.assert_not_called()
 
 
 @pytest.mark.parametrize(("call", "method", "args", "kwargs"), DELEGATED, ids=[m for _, m, _, _ in DELEGATED])

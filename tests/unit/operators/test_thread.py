@@ -13,7 +13,7 @@ from airflow_provider.exceptions import TwitterApiError, TwitterInputError, Twit
 from airflow_provider.operators.thread import CreateThreadOperator
 from airflow_provider.rules.post_options import PostOptions
 from airflow_provider.rules.receipt import MediaReceipt
-from tests.unit.task_context import task_context
+from tests.unit.task_context import task_context, xcom_pushes
 
 NOT_SUMMONED = (
     "Reply to this conversation is not allowed because you have not been mentioned or otherwise engaged by the "
@@ -211,3 +211,40 @@ def test_template_fields_and_parse_time_options() -> None:
         CreateThreadOperator(task_id="thread", items=["a"], reply_settings="nobody")
     with pytest.raises(TwitterInputError, match="twitter_conn_id must name an Airflow connection"):
         CreateThreadOperator(task_id="thread", items=["a"], twitter_conn_id="my conn")
+
+
+def test_what_is_posted_is_kept_as_it_goes_and_item_1_is_the_link(hook: mock.MagicMock) -> None:
+    """XCom ``posted`` before the first post and after each, so that a clean-up task can delete a thread that
+    stopped part-way; item 1's URL (from the hook, as the client makes it) once, for "View on X"."""
+    hook.create_tweet.side_effect = [
+        *created("101", "102"),
+        TwitterRejectedError(endpoint="POST /2/tweets", http_status=403, title="Forbidden"),
+    ]
+    hook.post_url.side_effect = lambda post_id: f"http://emulator/i/web/status/{post_id}"
+    context = task_context(run_started=BEGAN, run_after=BEGAN)
+
+    with pytest.raises(TwitterRejectedError):
+        CreateThreadOperator(task_id="thread", items=ITEMS).execute(context)
+
+    assert xcom_pushes(context) == [
+        mock.call(key="posted", value=[]),
+        mock.call(key="posted", value=["101"]),
+        mock.call(key="url", value="http://emulator/i/web/status/101"),
+        mock.call(key="posted", value=["101", "102"]),
+    ]
+
+
+def test_a_retry_keeps_the_earlier_items_and_links_item_1_at_once(hook: mock.MagicMock) -> None:
+    hook.own_posts_since.return_value = [{"id": "201", "text": "One", "created_at": iso(3)}]
+    hook.create_tweet.side_effect = created("202")
+    hook.post_url.return_value = "https://x.com/i/web/status/201"
+    context = task_context(try_number=2, run_started=BEGAN, run_after=BEGAN)
+
+    CreateThreadOperator(task_id="thread", items=["One", "Two"]).execute(context)
+
+    assert xcom_pushes(context) == [
+        mock.call(key="posted", value=["201"]),
+        mock.call(key="url", value="https://x.com/i/web/status/201"),
+        mock.call(key="posted", value=["201", "202"]),
+    ]
+    hook.post_url.assert_called_once_with("201")

@@ -13,7 +13,7 @@ from airflow.providers.common.compat.sdk import AirflowFailException
 from airflow_provider.exceptions import TwitterInputError, TwitterRejectedError
 from airflow_provider.operators.tweet import CreateTweetOperator
 from airflow_provider.rules.post_options import PostOptions
-from tests.unit.task_context import task_context
+from tests.unit.task_context import task_context, xcom_pushes
 
 IMAGE = {"media_id": "1880028106020515841", "media_key": "3_1880028106020515841", "state": "succeeded"}
 
@@ -21,10 +21,18 @@ IMAGE = {"media_id": "1880028106020515841", "media_key": "3_1880028106020515841"
 def test_tweet_returns_the_post_and_logs_its_url(
     hook_class: mock.MagicMock, hook: mock.MagicMock, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    hook.create_tweet.return_value = {"id": "1800000000000000001", "text": "Hello"}
+    hook.create_tweet.return_value = {
+        "id": "1800000000000000001",
+        "text": "Hello",
+        "url": "https://x.com/i/web/status/1800000000000000001",
+    }
     op = CreateTweetOperator(task_id="post", text="Hello", media_ids=[IMAGE, "123"])
+    context = task_context()
 
-    assert op.execute(task_context()) == {"id": "1800000000000000001", "text": "Hello"}
+    assert op.execute(context) == hook.create_tweet.return_value
+    # The URL the client made is the task page's "View on X" link (ViewOnXLink reads XCom ``url``).
+    assert xcom_pushes(context) == [mock.call(key="url", value="https://x.com/i/web/status/1800000000000000001")]
+    assert [link.name for link in op.operator_extra_links] == ["View on X"]
     hook_class.assert_called_once_with("twitter_default")
     # The receipts go as they are: from them the hook knows which media need no STATUS.
     hook.create_tweet.assert_called_once_with(
@@ -42,7 +50,7 @@ def test_hook_params_reach_the_hook(hook_class: mock.MagicMock) -> None:
 
 
 def test_post_options_reach_the_hook(hook: mock.MagicMock) -> None:
-    hook.create_tweet.return_value = {"id": "1902", "text": "Hello"}
+    hook.create_tweet.return_value = {"id": "1902", "text": "Hello", "url": "https://x.com/i/web/status/1902"}
     CreateTweetOperator(
         task_id="post",
         text="Hello",
@@ -65,7 +73,7 @@ def test_post_options_reach_the_hook(hook: mock.MagicMock) -> None:
 
 def test_empty_rendered_ids_are_no_option(hook: mock.MagicMock) -> None:
     """A template that renders to "" (no community, no post to reply to) leaves the option out."""
-    hook.create_tweet.return_value = {"id": "1903", "text": "Hello"}
+    hook.create_tweet.return_value = {"id": "1903", "text": "Hello", "url": "https://x.com/i/web/status/1903"}
     CreateTweetOperator(task_id="post", text="Hello", community_id="", in_reply_to_tweet_id="").execute(task_context())
     assert hook.create_tweet.call_args.kwargs["options"] == PostOptions()
 
@@ -81,7 +89,7 @@ def test_templated_option_is_checked_after_rendering(hook: mock.MagicMock) -> No
 
 
 def test_first_try_posts_without_looking_back(hook: mock.MagicMock) -> None:
-    hook.create_tweet.return_value = {"id": "1901", "text": "Hello"}
+    hook.create_tweet.return_value = {"id": "1901", "text": "Hello", "url": "https://x.com/i/web/status/1901"}
     started = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=10)
     CreateTweetOperator(task_id="post", text="Hello").execute(task_context(run_started=started))
     assert hook.create_tweet.call_args.kwargs["earlier_attempt_since"] is None
@@ -91,7 +99,11 @@ def test_retried_task_says_since_when_an_earlier_try_may_have_posted(hook: mock.
     """Try 2 of a task whose first try may have died after X accepted the post: the hook looks for that post among
     the account's posts since the DAG run was due (run_after, kept when the task is cleared, unlike start_date), and
     returns it instead of posting again."""
-    hook.create_tweet.return_value = {"id": "1900", "text": "Hello https://t.co/x"}
+    hook.create_tweet.return_value = {
+        "id": "1900",
+        "text": "Hello https://t.co/x",
+        "url": "https://x.com/i/web/status/1900",
+    }
     due = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=30)
     cleared = dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)
     op = CreateTweetOperator(task_id="post", text="Hello", media_ids=[IMAGE])
@@ -102,7 +114,7 @@ def test_retried_task_says_since_when_an_earlier_try_may_have_posted(hook: mock.
 
 
 def test_retry_in_a_run_without_start_looks_back_to_the_beginning(hook: mock.MagicMock) -> None:
-    hook.create_tweet.return_value = {"id": "1900", "text": "Hello"}
+    hook.create_tweet.return_value = {"id": "1900", "text": "Hello", "url": "https://x.com/i/web/status/1900"}
     CreateTweetOperator(task_id="post", text="Hello").execute(task_context(try_number=3))
     assert hook.create_tweet.call_args.kwargs["earlier_attempt_since"] == 0.0
 
