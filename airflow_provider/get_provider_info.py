@@ -4,6 +4,9 @@ Kept free of heavy imports (only the package's version): Airflow loads it in eve
 API server, CLI) at start-up. With ``conn-fields`` / ``ui-field-behaviour`` declared here, the API server draws
 the connection form without importing the hook (Airflow 3.2+); the hook's ``get_connection_form_widgets``
 serves older UIs.
+
+The dropdowns list their values only, with no ``None`` among them: Airflow's form shows an enum's ``None`` as a
+literal "null" option. Left empty, a dropdown shows its placeholder and the field means its default.
 """
 
 from __future__ import annotations
@@ -58,7 +61,11 @@ def get_provider_info() -> dict[str, Any]:
                         "label": "Auth type",
                         "description": "oauth1 (default): API Key, API Key Secret, Access Token and Access Token "
                         "Secret. oauth2: Client ID, Client Secret and Refresh Token (docs/connection.md).",
-                        "schema": {"type": ["string", "null"], "enum": ["oauth1", "oauth2", None]},
+                        "schema": {
+                            "type": ["string", "null"],
+                            "enum": ["oauth1", "oauth2"],
+                            "values_display": {"oauth1": "OAuth 1.0a", "oauth2": "OAuth 2.0"},
+                        },
                     },
                     "access_token": {
                         "label": "Access Token",
@@ -98,7 +105,11 @@ def get_provider_info() -> dict[str, Any]:
                         "description": "v2 (default): X's /2/media/upload endpoints. v1.1: "
                         "upload.twitter.com/1.1/media/upload.json, for accounts still on it; OAuth 1.0a only "
                         "(docs/connection.md).",
-                        "schema": {"type": ["string", "null"], "enum": ["v2", "v1.1", None]},
+                        "schema": {
+                            "type": ["string", "null"],
+                            "enum": ["v2", "v1.1"],
+                            "values_display": {"v2": "v2", "v1.1": "v1.1 (upload.twitter.com)"},
+                        },
                     },
                 },
             }

@@ -46,6 +46,8 @@ HITL = Version(version("apache-airflow")) >= Version("3.1")
 WHOLE_POST_DAGS = ("example_twitter_thread", "example_twitter_subtitles") + (
     ("example_twitter_approval",) if HITL else ()
 )
+CONN_ID = "twitter_default"
+CONN_ENV_VAR = f"AIRFLOW_CONN_{CONN_ID.upper()}"
 
 
 def _bundle(name: str, path: Path) -> dict[str, Any]:
@@ -88,7 +90,7 @@ def airflow_config(
         "LANG": "C.UTF-8",
         "AIRFLOW_HOME": str(home),
         "PYTHONPATH": str(ROOT),
-        "AIRFLOW_CONN_TWITTER_DEFAULT": emulator.connection_json(),
+        CONN_ENV_VAR: emulator.connection_json(),
     }
     env |= {
         f"AIRFLOW__{section.upper()}__{key.upper()}": value
@@ -133,6 +135,17 @@ class Api:
     def xcom(self, dag_id: str, run_id: str, task_id: str, key: str = "return_value") -> Any:
         path = f"/dags/{dag_id}/dagRuns/{run_id}/taskInstances/{task_id}/xcomEntries/{key}"
         return self.call("GET", path, params={"deserialize": "true"})["value"]
+
+    def add_connection(self, conn_id: str, fields: dict[str, Any], description: str) -> bool:
+        """Create the connection in the metadata database, unless one with that id exists: that one is kept as it
+        is (a user may have edited it). True if created."""
+        body = {**fields, "connection_id": conn_id, "description": description, "extra": json.dumps(fields["extra"])}
+        response = self.session.post(f"{self.url}/api/v2/connections", json=body, timeout=60)
+        if response.status_code == 409:
+            return False
+        if not response.ok:
+            raise RuntimeError(f"POST /connections: {response.status_code} {response.text[:500]}")
+        return True
 
     def extra_links(self, dag_id: str, run_id: str, task_id: str) -> dict[str, str | None]:
         """The task page's buttons (operator extra links), name to URL, as the UI reads them."""
@@ -205,6 +218,12 @@ class Deployment:
     env: dict[str, str] = field(default_factory=dict)
     triggerers: int = 0
     workers: list[Process] = field(default_factory=list)
+    # The twitter_default connection: an AIRFLOW_CONN_ variable every process reads (the tests), or, when True, a
+    # row in the metadata database made through the REST API (make up), which the UI lists and can edit and no
+    # variable shadows.
+    connection_in_db: bool = False
+    # This deployment's own Airflow settings (AIRFLOW__SECTION__KEY variables) over the shared configuration.
+    settings: dict[str, str] = field(default_factory=dict)
     bundles: dict[str, Path] = field(
         default_factory=lambda: {"example-dags": EXAMPLE_DAGS_DIR, "deployment-test-dags": TEST_DAGS_DIR}
     )
@@ -227,6 +246,9 @@ class Deployment:
             emulator=self.emulator,
             bundles=self.bundles,
         )
+        self.env |= self.settings
+        if self.connection_in_db:
+            del self.env[CONN_ENV_VAR]
         if self.redis:
             self.env["AIRFLOW__CELERY__BROKER_URL"] = self.redis.url
             self.env["AIRFLOW__CELERY__RESULT_BACKEND"] = "db+" + self.postgres.dsn(self.database)
@@ -248,10 +270,17 @@ class Deployment:
             self.workers.append(worker)
         self.wait("api-server healthy", self._healthy, timeout)
         self.api.login()
+        if self.connection_in_db:
+            self.add_connection()
         for dag_id in self.dag_ids:
             self.wait(f"DAG {dag_id} parsed", partial(self._parsed, dag_id), timeout)
             self.api.unpause(dag_id)
         return self
+
+    def add_connection(self) -> bool:
+        """The emulator's connection as twitter_default in the metadata database, unless it exists already."""
+        description = "The bundled X emulator, with its demo credentials (not X's)"
+        return self.api.add_connection(CONN_ID, self.emulator.connection_fields(), description)
 
     def _airflow(self, name: str, *args: str) -> Process:
         return self.processes.start(name, [AIRFLOW, *args, "--pid", str(self.home / f"{name}.pid")], self.env)

@@ -293,11 +293,15 @@ class Emulator:
     def url(self) -> str:
         return f"http://{LOOPBACK}:{self.port}"
 
-    def connection_json(self) -> str:
+    def connection_fields(self) -> dict[str, Any]:
+        """The ``twitter`` connection to this emulator: its URL and the emulator's demo credentials, not X's."""
         from airflow_provider.emulator import EmulatorConfig
         from airflow_provider.emulator.connection import connection_fields
 
-        return json.dumps(connection_fields(EmulatorConfig(), self.url))
+        return connection_fields(EmulatorConfig(), self.url)
+
+    def connection_json(self) -> str:
+        return json.dumps(self.connection_fields())
 
     def start(self, *, processing_secs: float, check_after_secs: float, timeout: float = 60) -> Emulator:
         """(Re)start with these options: a fresh emulator, no posts, no faults."""

@@ -27,11 +27,11 @@ PARALLEL_PER_DAG = 2
 class OAuth2Emulator(Emulator):
     """The emulator handing out an OAuth 2.0 connection whose seed it knows from the start."""
 
-    def connection_json(self) -> str:
+    def connection_fields(self) -> dict[str, Any]:
         from airflow_provider.emulator import EmulatorConfig
         from airflow_provider.emulator.connection import connection_fields
 
-        return json.dumps(connection_fields(EmulatorConfig(oauth2_seed=SEED), self.url))
+        return connection_fields(EmulatorConfig(oauth2_seed=SEED), self.url)
 
     def start(self, *, processing_secs: float, check_after_secs: float, timeout: float = 60) -> Emulator:
         self.starts += 1

@@ -54,6 +54,21 @@ def test_importing_it_loads_nothing_heavy() -> None:
     assert loaded == "[]"
 
 
+def test_dropdowns_offer_only_their_values_each_with_a_label() -> None:
+    """Airflow's form lists an enum's None as a literal "null" option, and shows "null" as the field's value; without
+    it an empty dropdown shows its placeholder, and means the default its description names."""
+    (connection,) = get_provider_info()["connection-types"]
+    fields = connection["conn-fields"]
+    dropdowns = {name: field["schema"] for name, field in fields.items() if "enum" in field["schema"]}
+    assert {name: schema["enum"] for name, schema in dropdowns.items()} == {
+        "auth_type": ["oauth1", "oauth2"],
+        "upload_api": ["v2", "v1.1"],
+    }
+    for name, schema in dropdowns.items():
+        assert set(schema["values_display"]) == set(schema["enum"]), name
+        assert "null" in schema["type"], f"{name} may be left empty"
+
+
 def test_extra_links_are_operator_links_the_operators_carry() -> None:
     """``airflow providers links`` lists these; each must import, be an SDK operator link, and be on its tasks."""
     from airflow.providers.common.compat.sdk import BaseOperatorLink

@@ -55,6 +55,16 @@ class TestRead:
         )
         assert settings.extra == conn.extra_dejson
 
+    def test_fields_left_empty_in_airflow_3_3s_form_mean_their_defaults(self) -> None:
+        """Airflow 3.3's form saves every field it shows, an empty one as null (apache/airflow#57984)."""
+        unset = ("auth_type", "client_id", "client_secret", "refresh_token", "timeout", "upload_api")
+        extra = {"access_token": "1-token", "access_token_secret": "s-secret"} | dict.fromkeys(unset)
+        conn = connection(extra=extra)
+        settings = ClientSettings.read(conn, conn.extra_dejson)
+        client = settings.client(timeout=None, retry=RetryPolicy(1, 0, 0, 0), log=logging.getLogger(__name__))
+        assert settings.credentials == OAuth1Credentials("key", "settings-key-secret", "1-token", "s-secret")
+        assert (settings.upload_api, client.session.timeout) == (UploadApi("https://api.x.com"), 60.0)
+
     def test_secrets_are_masked_as_read_without_surrounding_whitespace(self) -> None:
         """Airflow knows the raw values; what is signed with is the stripped one, so that one is registered."""
         extra = {"access_token": " 1-mask-access-token\n", "access_token_secret": "\tmask-token-secret "}
