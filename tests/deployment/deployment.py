@@ -376,6 +376,22 @@ class Deployment:
         lines = worker.log_text().splitlines()
         return sum("Executing workload in Celery" in line and f"task_id='{task_id}'" in line for line in lines)
 
+    def answerable(self, run: Run, task_id: str, timeout: float) -> None:
+        """Wait until the scheduler has read that the task's first process ended (it deferred to ask for input).
+
+        An answer before that resumes the task while the executor's "success" for that process is still unread,
+        and Airflow then fails the task as "state changed externally" (apache/airflow#72716, docs/deployment.md).
+        A person answers seconds later; a test must wait for the event itself, which the scheduler's log shows.
+        """
+        key = f"TaskInstanceKey(dag_id='{run.dag_id}', task_id='{task_id}', run_id='{run.run_id}', try_number=1"
+        event = f"Received executor event with state success for task instance {key}"
+        scheduler_log = self.processes.logs / "scheduler.log"
+        self.wait(
+            f"{run.run_id}: the scheduler read that {task_id} deferred",
+            lambda: event in scheduler_log.read_text() or None,
+            timeout,
+        )
+
     def task_log(self, run: Run, task_id: str, try_number: int) -> str:
         path = f"dag_id={run.dag_id}/run_id={run.run_id}/task_id={task_id}/attempt={try_number}.log"
         return (self.processes.logs / "task-logs" / path).read_text()

@@ -61,6 +61,7 @@ def answer(local: Deployment, run: Run, option: str) -> dict[str, Any]:
         lambda: local.api.waiting_for_input(run.dag_id, run.run_id, "approve"),
         RUN_TIMEOUT,
     )
+    local.answerable(run, "approve", RUN_TIMEOUT)
     answered = local.api.respond(run.dag_id, run.run_id, "approve", [option])
     assert answered["chosen_options"] == [option]
     return asked

@@ -5,7 +5,6 @@ that says how to reach the UI and the REST API, and holds no secret."""
 from __future__ import annotations
 
 import json
-import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -22,7 +21,6 @@ pytestmark = pytest.mark.deployment
 RUN_TIMEOUT = 600
 THREAD = "example_twitter_thread"
 APPROVAL = "example_twitter_approval"
-ANSWER_AFTER_SECS = 10
 
 
 @pytest.fixture(scope="module")
@@ -69,9 +67,7 @@ def test_every_example_dag_succeeds(up: Deployment) -> None:
     if HITL:
         run = runs[APPROVAL]
         up.wait("approval asked", lambda: up.api.waiting_for_input(run.dag_id, run.run_id, "approve"), RUN_TIMEOUT)
-        # Seconds later, as a person answers: an answer within the scheduler's loop can resume the task before the
-        # scheduler has read that its first process ended, which Airflow then fails (docs/deployment.md, the race).
-        time.sleep(ANSWER_AFTER_SECS)
+        up.answerable(run, "approve", RUN_TIMEOUT)
         up.api.respond(run.dag_id, run.run_id, "approve", ["Approve"])
     up.wait_finished(runs.values(), RUN_TIMEOUT)
     posts = up.emulator.posts()
