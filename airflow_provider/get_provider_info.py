@@ -94,6 +94,22 @@ def get_provider_info() -> dict[str, Any]:
                         "provider keeps the rotated tokens in the Variable twitter_oauth2_token__<conn_id>.",
                         "schema": {"type": ["string", "null"], "format": "password"},
                     },
+                    "subscription_type": {
+                        "label": "X subscription",
+                        "description": "The posting account's X subscription, as X's GET /2/users/me names it. Left "
+                        "empty, the provider asks X once, and only when a post or video is over a standard account's "
+                        "limit (docs/connection.md).",
+                        "schema": {
+                            "type": ["string", "null"],
+                            "enum": ["None", "Basic", "Premium", "PremiumPlus"],
+                            "values_display": {
+                                "None": "None (no X Premium)",
+                                "Basic": "Basic",
+                                "Premium": "Premium",
+                                "PremiumPlus": "Premium+",
+                            },
+                        },
+                    },
                     "timeout": {
                         "label": "Timeout (seconds)",
                         "description": "Seconds to wait for X to answer one request (default 60); a task's own "

@@ -11,6 +11,7 @@ from pathlib import Path
 
 from airflow_provider import __version__
 from airflow_provider.get_provider_info import get_provider_info
+from airflow_provider.rules.account import SUBSCRIPTION_TYPES
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -62,8 +63,10 @@ def test_dropdowns_offer_only_their_values_each_with_a_label() -> None:
     dropdowns = {name: field["schema"] for name, field in fields.items() if "enum" in field["schema"]}
     assert {name: schema["enum"] for name, schema in dropdowns.items()} == {
         "auth_type": ["oauth1", "oauth2"],
+        "subscription_type": ["None", "Basic", "Premium", "PremiumPlus"],
         "upload_api": ["v2", "v1.1"],
     }
+    assert set(dropdowns["subscription_type"]["enum"]) == set(SUBSCRIPTION_TYPES)  # the values the hook accepts
     for name, schema in dropdowns.items():
         assert set(schema["values_display"]) == set(schema["enum"]), name
         assert "null" in schema["type"], f"{name} may be left empty"

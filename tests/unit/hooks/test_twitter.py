@@ -82,6 +82,7 @@ class TestForm:
             "client_id": ("StringField", "translated Client ID (OAuth 2.0)", "text widget"),
             "client_secret": ("PasswordField", "translated Client Secret (OAuth 2.0)", "password widget"),
             "refresh_token": ("PasswordField", "translated Refresh Token (OAuth 2.0)", "password widget"),
+            "subscription_type": ("StringField", "translated X subscription", "text widget"),
             "timeout": ("StringField", "translated Timeout (seconds)", "text widget"),
             "upload_api": ("StringField", "translated Upload API", "text widget"),
         }
