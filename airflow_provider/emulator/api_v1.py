@@ -160,7 +160,7 @@ def _run(context: EmulatorContext, request: Request, payload: Payload, command: 
 
 def routes(context: EmulatorContext) -> list[Route]:
     async def upload(request: Request) -> Response:
-        payload = await read_payload(request)
+        payload = await read_payload(request, keep_media=context.config.keep_media_mib > 0)
         command = payload.fields.get("command", request.query_params.get("command"))
         return await answer(
             context,

@@ -223,7 +223,7 @@ def _delete_tweet(context: EmulatorContext, request: Request, payload: Payload) 
 
 def _endpoint(context: EmulatorContext, endpoint: str, action: Action) -> Callable[[Request], Awaitable[Response]]:
     async def handle(request: Request) -> Response:
-        payload = await read_payload(request)
+        payload = await read_payload(request, keep_media=context.config.keep_media_mib > 0)
         return await answer(context, request, endpoint, payload, lambda: action(context, request, payload), v2_error)
 
     return handle

@@ -25,6 +25,7 @@ from airflow_provider.emulator.connection import CONN_ENV_VAR
 from airflow_provider.emulator.faults import parse_plan
 from airflow_provider.emulator.ratelimits import RateLimit
 from airflow_provider.emulator.server import EmulatorServer
+from airflow_provider.emulator.web import PAGE_PATH
 
 URL_ENV_VAR = "TWITTER_EMULATOR_URL"
 
@@ -104,6 +105,13 @@ def _parser() -> argparse.ArgumentParser:
         help="the user's X subscription (GET /2/users/me); a subscriber posts up to 25,000 characters "
         "(default %(default)s)",
     )
+    parser.add_argument(
+        "--keep-media-mib",
+        type=int,
+        default=EmulatorConfig.keep_media_mib,
+        help="MiB of media bytes kept for the post pages' pictures, the oldest dropped first; 0 keeps none "
+        "(default %(default)s)",
+    )
     parser.add_argument("--out-of-credits", action="store_true", help="the account has no credits: every call is 402")
     parser.add_argument("--usage-capped", action="store_true", help="the account is over its usage cap: every call 429")
     parser.add_argument("--api-key", default=defaults.DEFAULT_API_KEY)
@@ -171,11 +179,13 @@ def _serve_until_stopped(server: EmulatorServer) -> int:
     return 0
 
 
-def summary(posts: Sequence[dict[str, Any]]) -> str:
+def summary(posts: Sequence[dict[str, Any]], base_url: str) -> str:
+    """The posts, each with a link to the emulator's page of it (an x.com link would lead nowhere)."""
     lines = [f"Posts made on the emulator: {len(posts)}"]
     for post in posts:
         media = ", ".join(post["media_ids"]) or "none"
-        lines.append(f"  {post['id']}  {post['text']!r}  media: {media}  https://x.com/i/web/status/{post['id']}")
+        page = base_url + PAGE_PATH.format(post_id=post["id"])
+        lines.append(f"  {post['id']}  {post['text']!r}  media: {media}  {page}")
     return "\n".join(lines)
 
 
@@ -189,7 +199,7 @@ def _run_command(server: EmulatorServer, command: list[str]) -> int:
         code = 127
     except KeyboardInterrupt:
         code = 130
-    print(summary([post.to_json() for post in server.state.posts()]), flush=True)
+    print(summary([post.to_json() for post in server.state.posts()], server.url), flush=True)
     return code
 
 

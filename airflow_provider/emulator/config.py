@@ -37,6 +37,8 @@ class EmulatorConfig:
     ``subscription_type`` is the user's X subscription as ``GET /2/users/me`` reports it with
     ``user.fields=subscription_type`` (OAS 2.167 ``User.subscription_type``: ``Basic``, ``Premium``, ``PremiumPlus`` or
     ``None``); a subscriber may post up to 25,000 weighted characters (X's longer posts; see ``posttext``).
+    ``keep_media_mib`` bounds the media bytes kept for the web page's pictures (the oldest dropped first; 0 keeps
+    none): no X API answer needs them, and a bound keeps long runs and big uploads from filling memory.
     ``self_replies`` lets the user reply to its own posts without a summons (X's rule since 2026-02-23 leaves it
     undocumented; refused by default, the stricter answer; see :meth:`EmulatorState.create_post`).
 
@@ -70,6 +72,7 @@ class EmulatorConfig:
     self_replies: bool = False
     out_of_order_corrupts: bool = False
     subscription_type: str = "None"
+    keep_media_mib: int = 256
     oauth2_client_id: str = DEFAULT_OAUTH2_CLIENT_ID
     oauth2_client_secret: str = DEFAULT_OAUTH2_CLIENT_SECRET
     oauth2_access_token_secs: int = 7200
@@ -89,6 +92,8 @@ class EmulatorConfig:
             raise ValueError(
                 "check_after_secs, expires_after_secs, oauth_window_secs and rate_limit_window_secs must be positive"
             )
+        if self.keep_media_mib < 0:
+            raise ValueError("keep_media_mib must not be negative")
         if self.oauth2_access_token_secs <= 0:
             raise ValueError("oauth2_access_token_secs must be positive")
         if self.subscription_type not in SUBSCRIPTION_TYPES:

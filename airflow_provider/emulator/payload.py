@@ -1,8 +1,9 @@
 """Reading a request body into fields, once: JSON, form-urlencoded, or multipart streamed part by part.
 
-A multipart ``media`` part is hashed as it arrives (never buffered or spooled to disk), so appending hundreds of
-MiB costs little memory. Problems with the body are kept and raised only when a handler asks for its fields,
-so that authentication and fault injection still see the request first.
+A multipart ``media`` part is hashed as it arrives (never spooled to disk, and buffered only when the emulator
+keeps media bytes for its web page), so appending hundreds of MiB costs little memory. Problems with the body are
+kept and raised only when a handler asks for its fields, so that authentication and fault injection still see
+the request first.
 """
 
 from __future__ import annotations
@@ -28,9 +29,11 @@ MAX_FIELD_BYTES = 8 * 1024 * 1024
 
 @dataclass
 class Payload:
-    """A parsed request body of content type ``mime``. ``form_params`` are the urlencoded pairs OAuth 1.0a signs."""
+    """A parsed request body of content type ``mime``. ``form_params`` are the urlencoded pairs OAuth 1.0a signs;
+    ``keep_media`` asks for the media's bytes along with its digest (for the web page)."""
 
     mime: str = ""
+    keep_media: bool = False
     fields: dict[str, Any] = field(default_factory=dict)
     form_params: list[tuple[str, str]] = field(default_factory=list)
     media: SegmentDigest | None = None
@@ -57,7 +60,7 @@ class Payload:
         if not isinstance(encoded, str):
             raise InvalidRequest("The request must carry the segment in `media`.", {MEDIA_PART: []})
         try:
-            return SegmentDigest.of(base64.b64decode(encoded, validate=True))
+            return SegmentDigest.of(base64.b64decode(encoded, validate=True), keep=self.keep_media)
         except binascii.Error:
             raise InvalidRequest("`media` is not valid base64.", {MEDIA_PART: []}) from None
 
@@ -100,7 +103,7 @@ class _MultipartReader:
         if self._name == MEDIA_PART:
             if self._payload.media is not None:
                 raise FormParserError("more than one `media` part")
-            self._hasher = SegmentHasher()
+            self._hasher = SegmentHasher(keep=self._payload.keep_media)
 
     def _part_data(self, data: bytes, start: int, end: int) -> None:
         if self._hasher is not None:
@@ -143,11 +146,11 @@ def form_int(value: Any) -> Any:
     return int(value) if isinstance(value, str) and value.isascii() and value.isdigit() else value
 
 
-async def read_payload(request: Request) -> Payload:
+async def read_payload(request: Request, *, keep_media: bool = False) -> Payload:
     """Parse the body according to its content type; an empty or absent body gives no fields."""
     content_type = request.headers.get("content-type", "")
     mime = content_type.split(";", 1)[0].strip().lower()
-    payload = Payload(mime)
+    payload = Payload(mime, keep_media=keep_media)
     if mime == "multipart/form-data":
         await _read_multipart(request, content_type, payload)
         return payload

@@ -1,10 +1,11 @@
 """What the emulator keeps of an appended segment: its size, a SHA-256, its first bytes for sniffing, and the MP4
-movie header (``mvhd``) if the segment holds one, from which FINALIZE reads a video's duration."""
+movie header (``mvhd``) if the segment holds one, from which FINALIZE reads a video's duration; and the bytes
+themselves only when asked, for the web page's pictures (``keptmedia``)."""
 
 from __future__ import annotations
 
 import hashlib
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from airflow_provider.emulator.sniffing import HEAD_BYTES
 
@@ -15,18 +16,23 @@ MVHD_BODY_BYTES = 32
 
 @dataclass(frozen=True)
 class SegmentDigest:
-    """Enough to reassemble-check a segment and detect a conflicting retry, without holding its bytes."""
+    """Enough to reassemble-check a segment and detect a conflicting retry, without holding its bytes.
+
+    ``data`` is the segment itself when the emulator keeps media for its web page; retries compare by digest.
+    """
 
     size: int
     sha256: str
     head: bytes
     mvhd: bytes | None = None
+    data: bytes | None = field(default=None, compare=False, repr=False)
 
     @classmethod
-    def of(cls, data: bytes) -> SegmentDigest:
+    def of(cls, data: bytes, *, keep: bool = False) -> SegmentDigest:
         hasher = SegmentHasher()
         hasher.update(data)
-        return hasher.digest()
+        digest = hasher.digest()
+        return cls(digest.size, digest.sha256, digest.head, digest.mvhd, data if keep else None)
 
 
 class _MovieHeaderFinder:
@@ -56,13 +62,14 @@ class _MovieHeaderFinder:
 
 
 class SegmentHasher:
-    """Digests a segment as it streams in, so a 5 MiB part is never held whole."""
+    """Digests a segment as it streams in, so a 5 MiB part is never held whole unless ``keep`` asks for its bytes."""
 
-    def __init__(self) -> None:
+    def __init__(self, *, keep: bool = False) -> None:
         self._size = 0
         self._sha = hashlib.sha256()
         self._head = bytearray()
         self._mvhd = _MovieHeaderFinder()
+        self._data = bytearray() if keep else None
 
     def update(self, data: bytes | memoryview) -> None:
         self._size += len(data)
@@ -70,9 +77,12 @@ class SegmentHasher:
         if len(self._head) < HEAD_BYTES:
             self._head += data[: HEAD_BYTES - len(self._head)]
         self._mvhd.update(data)
+        if self._data is not None:
+            self._data += data
 
     def digest(self) -> SegmentDigest:
-        return SegmentDigest(self._size, self._sha.hexdigest(), bytes(self._head), self._mvhd.found)
+        data = None if self._data is None else bytes(self._data)
+        return SegmentDigest(self._size, self._sha.hexdigest(), bytes(self._head), self._mvhd.found, data)
 
 
 def movie_duration(mvhd: bytes) -> float | None:

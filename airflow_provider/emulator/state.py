@@ -11,7 +11,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from typing import Any
 
@@ -28,6 +28,7 @@ from airflow_provider.emulator.errors import (
     MediaNotFound,
     int_in_range,
 )
+from airflow_provider.emulator.keptmedia import KeptMedia
 from airflow_provider.emulator.processing import ProcessingJob
 from airflow_provider.emulator.segments import SegmentDigest, movie_duration
 from airflow_provider.emulator.sniffing import format_problem, image_size
@@ -170,10 +171,12 @@ class EmulatorState:
         self._posts: list[Post] = []
         self._deleted: dict[str, Post] = {}
         self._requests: deque[dict[str, Any]] = deque(maxlen=REQUEST_LOG_LIMIT)
+        self._kept = KeptMedia(config.keep_media_mib * catalog.MIB)
 
     def reset(self) -> None:
         with self._lock:
             self._media.clear()
+            self._kept.clear()
             self._posts.clear()
             self._deleted.clear()
             self._requests.clear()
@@ -242,7 +245,8 @@ class EmulatorState:
     def append(self, media_id: str, segment_index: Any, segment: SegmentDigest) -> float:
         """Store a segment by its index (appends may arrive in parallel); return the session's ``expires_at``.
 
-        Re-sending an index with the same bytes is an idempotent retry; different bytes are refused.
+        Re-sending an index with the same bytes is an idempotent retry; different bytes are refused. The segment's
+        bytes, if it carries them, go to the web page's kept media rather than into the session.
         """
         index = int_in_range(segment_index, "segment_index", 0, catalog.MAX_SEGMENT_INDEX)
         if segment.size > catalog.MAX_SEGMENT_BYTES:
@@ -263,6 +267,9 @@ class EmulatorState:
                     {"segment_index": [index]},
                 )
             session.out_of_order |= any(lower not in session.segments for lower in range(index))
+            if segment.data is not None:
+                self._kept.add_segment(media_id, session.total_bytes, index, segment.data)
+                segment = replace(segment, data=None)
             session.segments[index] = segment
             return session.expires_at
 
@@ -288,10 +295,12 @@ class EmulatorState:
                         now, self.config.processing_secs, error or self._duration_error(session)
                     )
                 elif problem is not None:
+                    self._kept.drop(media_id)
                     raise InvalidRequest(f"InvalidMedia: {problem}.", {"media_id": [media_id]})
                 else:
                     session.job = ProcessingJob(now, 0.0)
                     session.dimensions = image_size(head) if session.kind == "image" else None
+                self._kept.join(media_id, len(session.segments))
                 session.expires_at = now + self.config.expires_after_secs
             return self._view(session, now)
 
@@ -637,6 +646,16 @@ class EmulatorState:
                 "shared": session.shared,
                 "expires_at": session.expires_at,
             }
+
+    def kept_media(self, media_key: str) -> tuple[str, bytes] | None:
+        """The media type and bytes of the media with this key, while kept for the web page (``keptmedia``)."""
+        media_id = media_key.partition("_")[2]
+        with self._lock:
+            session = self._media.get(media_id)
+            data = self._kept.get(media_id)
+            if session is None or session.media_key != media_key or data is None:
+                return None
+            return session.media_type, data
 
     def record_request(self, entry: dict[str, Any]) -> None:
         with self._lock:

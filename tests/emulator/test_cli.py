@@ -45,11 +45,13 @@ def test_command_mode_runs_the_child_against_the_emulator_and_summarises(tmp_pat
     result = _run("--port", "0", "--faults", str(plan), "--", sys.executable, "-c", CHILD)
     assert result.returncode == 3, result.stderr
     assert "child saw 200 emulator" in result.stdout
+    url = re.search(r"X API emulator on (http://127\.0\.0\.1:\d+); running:", result.stdout)
+    assert url is not None, result.stdout
     match = re.search(
-        r"Posts made on the emulator: 1\n +(\d{19}) +'hello from the child' .*x\.com/i/web/status/(\d+)", result.stdout
+        r"Posts made on the emulator: 1\n +(\d{19}) +'hello from the child' .*  (\S+)$", result.stdout, re.M
     )
     assert match is not None, result.stdout
-    assert match.group(1) == match.group(2)
+    assert match.group(2) == f"{url.group(1)}/i/web/status/{match.group(1)}"  # the emulator's page, not x.com
 
 
 def test_command_mode_reports_a_missing_command() -> None:
@@ -90,7 +92,7 @@ def test_every_option_reaches_the_config(tmp_path: Path) -> None:
             *("--user-id", "7", "--username", "someone"),
             *("--rate-limit", "tweets=2/-/5", "--rate-limit", "status=9", "--rate-limit-window-secs", "60"),
             *("--min-video-secs", "1", "--max-video-secs", "600", "--out-of-credits", "--usage-capped"),
-            *("--subscription-type", "PremiumPlus"),
+            *("--subscription-type", "PremiumPlus", "--keep-media-mib", "8"),
         ]
     )
     config = _config(args)
@@ -107,6 +109,7 @@ def test_every_option_reaches_the_config(tmp_path: Path) -> None:
     assert config.rate_limits == (RateLimit("tweets", 2, None, 5), RateLimit("status", 9))
     assert (config.rate_limit_window_secs, config.min_video_secs, config.max_video_secs) == (60, 1, 600)
     assert (config.out_of_credits, config.usage_capped, config.subscription_type) == (True, True, "PremiumPlus")
+    assert config.keep_media_mib == 8
     assert {f.name for f in dataclasses.fields(EmulatorConfig)} - set(vars(args)) == {"name", "oauth_window_secs"}
 
 
