@@ -8,7 +8,9 @@ reads it back:
 - the upload, its media id, its source and the segments X acknowledged (:class:`StoredUploadJournal`), so a retry
   continues the same media id; removed once FINALIZE and the metadata are done;
 - a post, a thread, a subtitle track: the intent before the request, the result after (:class:`TaskRecord`), so a
-  retry returns the recorded output without a request, and searches X only for an intent without a result.
+  retry returns the recorded output without a request, and searches X only for an intent without a result;
+- the media the sensor uploaded again after X failed a parallel upload (:data:`RESEND_KEY`), so a rescheduled poke or
+  a retry waits for it instead of uploading a third copy.
 
 On Airflow 3.0 to 3.2 the context has no ``task_state_store``: :meth:`TaskMemory.of` is None, and every task does
 what it did before (the upload starts again, a retried post or thread searches the timeline).
@@ -44,6 +46,8 @@ UPLOAD_KEY = "x_upload"
 POST_KEY = "x_post"
 THREAD_KEY = "x_thread"
 SUBTITLES_KEY = "x_subtitles"
+# The sensor's: {"instead_of": the upload's media id, "media": the receipt of the media sent again}.
+RESEND_KEY = "x_resend"
 
 
 class TaskMemory:

@@ -24,6 +24,7 @@ from airflow_provider.exceptions import TwitterApiError, TwitterInputError, Twit
 from airflow_provider.files.media_file import inspect_media_file
 from airflow_provider.hooks.mixin import TwitterHookMixin
 from airflow_provider.hooks.params import check_conn_id, check_hook_params
+from airflow_provider.operators.task_memory import RESEND_KEY, TaskMemory
 from airflow_provider.rules.metadata import MediaMetadata
 from airflow_provider.rules.numbers import check_number
 from airflow_provider.rules.processing import ProcessingStatus, minted_at
@@ -57,8 +58,10 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
     retries, with X's error; except once for a video or GIF whose segments were sent in parallel (its receipt has
     ``resend``) when X found it unreadable (``InvalidMedia``), as it might if it put the segments together in arrival
     order: the sensor then uploads the file again, one segment at a time, as a new media, says why in the log, and
-    waits for that one, without releasing the slot in reschedule mode (the new id is known only to this run;
-    docs/operators.md, "Parallel uploads").
+    waits for that one. On Airflow 3.3+ it keeps the new media's receipt in the task state store, so later pokes and
+    retries wait for it (never a third upload) and reschedule mode releases the slot as for the upload's media;
+    before 3.3 the new id is known only to this run, which waits for it in the slot (docs/operators.md, "Parallel
+    uploads").
 
     ``soft_fail`` is Airflow's: the task is skipped instead of failed, at the timeout, for failed processing or for
     X's refusal. ``silent_fail`` and ``never_fail`` are refused, since the sensor reschedules itself from its poke
@@ -121,18 +124,23 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
     def poke(self, context: Context) -> PokeReturnValue:
         """Ask X until it has finished. Each wait is X's advice, never past the deadline: handed to the triggerer when
         deferrable, released to the scheduler in reschedule mode (the task comes back to this poke), else slept."""
-        media = original = MediaReceipt.parse(self.media_id)
-        deadline = self._deadline(media, context)
+        uploaded = MediaReceipt.parse(self.media_id)
+        memory = TaskMemory.of(context, self.log)
+        media = self._sent_again(memory, uploaded) or uploaded
+        deadline = self._deadline(uploaded, context)
         if wait := _until(media.next_status_at):  # X's advice at FINALIZE; a short one is waited in the slot
             self._pause(media, wait, deadline, release=wait >= self.min_reschedule_interval)
         while True:
-            outcome = self._check(media)
+            outcome = self._check(media, memory)
             if isinstance(outcome, MediaReceipt) and outcome.media_id == media.media_id:
                 return PokeReturnValue(is_done=True, xcom_value=outcome.to_xcom())
-            if isinstance(outcome, MediaReceipt):  # uploaded again: wait for the new media
+            # Without a task state store (before 3.3) a reschedule would come back to the upload's receipt and upload
+            # again: the media sent again is waited for in the slot.
+            release = media is uploaded or memory is not None
+            if isinstance(outcome, MediaReceipt):  # uploaded again: wait for the new media, from its FINALIZE advice
                 media, outcome = outcome, _until(outcome.next_status_at)
-            # A reschedule would come back to the upload's receipt: the media sent again is waited for in the slot.
-            self._pause(media, outcome, deadline, release=media is original)
+                release = memory is not None and outcome >= self.min_reschedule_interval
+            self._pause(media, outcome, deadline, release=release)
 
     def execute_complete(self, context: Context, event: dict[str, Any] | None = None) -> Any:
         """Resume after the trigger: the receipt once processed, or X's error."""
@@ -147,7 +155,7 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
             return media.processed(ProcessingStatus.from_media(event["media"])).to_xcom()
         if outcome == "failed" and media_id == uploaded.media_id and event.get("error"):
             status = ProcessingStatus(media_id=uploaded.media_id, state="failed", error=event["error"])
-            again = self._upload_again(uploaded, status)
+            again = self._upload_again(uploaded, status, TaskMemory.of(context, self.log))
             self._defer(again, poll_at=again.next_status_at or time.time(), deadline=self._deadline(uploaded, context))
         if outcome == "failed":
             self.log.error(event["message"])
@@ -156,7 +164,21 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
             self._timed_out(str(media_id))
         raise TwitterTriggerError(f"Could not watch media {media_id}: {event.get('message')}")
 
-    def _check(self, media: MediaReceipt) -> MediaReceipt | float:
+    def _sent_again(self, memory: TaskMemory | None, uploaded: MediaReceipt) -> MediaReceipt | None:
+        """The media an earlier poke or try uploaded again in place of ``uploaded``, as the task state store recorded
+        it; None without a record, or with one for another upload's media (the upload task ran again since)."""
+        record = memory.recall(RESEND_KEY) if memory is not None else None
+        if record is None or record.get("instead_of") != uploaded.media_id:
+            return None
+        again = MediaReceipt.parse(record.get("media"), argument=f"The task state store's {RESEND_KEY!r} record")
+        self.log.info(
+            "Media %s was uploaded again in place of %s by an earlier poke or try (task state store): waiting for it.",
+            again.media_id,
+            uploaded.media_id,
+        )
+        return again
+
+    def _check(self, media: MediaReceipt, memory: TaskMemory | None) -> MediaReceipt | float:
         """One STATUS: the receipt once X is done with the media, else the seconds to wait before asking again."""
         try:
             data = self.hook.get_upload_status(media.media_id, uploaded_at=media.uploaded_at)
@@ -175,7 +197,7 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
             return wait
         status = ProcessingStatus.from_media(data)
         if status.failed:
-            return self._upload_again(media, status)
+            return self._upload_again(media, status, memory)
         if status.succeeded:
             self.log.info("Media %s is processed and ready to post.", media.media_id)
             return media.processed(status)
@@ -183,10 +205,11 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
         self.log.info("%s (%s).", status.describe().capitalize(), advice)
         return float(status.check_after_secs or self.poke_interval)
 
-    def _upload_again(self, media: MediaReceipt, status: ProcessingStatus) -> MediaReceipt:
+    def _upload_again(self, media: MediaReceipt, status: ProcessingStatus, memory: TaskMemory | None) -> MediaReceipt:
         """X failed processing: fail the task with X's error, unless the failure may come from segments sent in
         parallel being put together out of order. Then upload the same file once more one segment at a time, from
-        the receipt's ``resend``, and return the new media's receipt (which has no ``resend``: never a third time)."""
+        the receipt's ``resend``, and return the new media's receipt (which has no ``resend``: never a third time).
+        The receipt is kept in ``memory`` (Airflow 3.3+) for later pokes and tries: only this run knows the new id."""
         if not (media.resend and status.may_come_from_segment_order):
             self.log.error(status.failure)
             raise AirflowFailException(status.failure)
@@ -211,6 +234,8 @@ class MediaProcessingSensor(TwitterHookMixin, BaseSensorOperator):
             media_file, chunk_size=resend["chunk_size"], parallel_segments=1, metadata=metadata
         )
         again = MediaReceipt.from_finalize(final)
+        if memory is not None:
+            memory.note(RESEND_KEY, {"instead_of": media.media_id, "media": again.to_xcom()})
         self.log.warning(
             "Uploaded %s again, sequentially, as media %s (instead of %s); waiting for X to process it.",
             resend["file_path"],

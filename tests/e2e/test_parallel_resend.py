@@ -1,7 +1,8 @@
 """X's one open question about parallel APPEND (issue #20): it documents neither that it puts segments sent in
 parallel together by index nor that it does not. With the emulator's ``out_of_order_corrupts``, a video whose
 segments arrived out of order fails processing as unreadable; the sensor then uploads the file again, one segment at
-a time, as a new media, says why, and the post carries the new media.
+a time, as a new media, says why, and the post carries the new media. In reschedule mode the new media is kept in
+the task state store (Airflow 3.3), and the sensor is rescheduled while X processes it.
 
 The segments must arrive out of order for sure: a ``slow`` fault holds the first APPEND the emulator reads for a
 second while the others, up to 3 in flight and 15 in all, are stored, so a higher index always lands before it.
@@ -53,9 +54,13 @@ def check_sent_again(run: DagRun, media: list[dict[str, object]]) -> tuple[str, 
 
 
 def test_reschedule_mode_uploads_again_sequentially(airflow_env: dict[str, str]) -> None:
+    """On Airflow 3.3 (``dags test`` gives the task its state store) the new media is recorded there, so the sensor
+    releases its slot while X processes it too: one reschedule for each media, the second poke back on the new one."""
     run, media = run_with_disorder(airflow_env, "e2e_parallel_upload")
-    check_sent_again(run, media)
+    first_id, second_id = check_sent_again(run, media)
     assert run.task_states == {"upload_media": "success", "wait_for_processing": "success", "post": "success"}
+    assert run.reschedules["wait_for_processing"] == 2, run.output[-3000:]
+    assert f"Media {second_id} was uploaded again in place of {first_id} by an earlier poke or try" in run.output
 
 
 def test_deferrable_uploads_again_with_the_alt_text(airflow_env: dict[str, str]) -> None:

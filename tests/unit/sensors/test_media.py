@@ -4,6 +4,7 @@ next poke comes (rescheduled, slept or deferred), and the receipt it returns."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from pathlib import Path
 from typing import Any
@@ -20,9 +21,10 @@ from airflow.providers.common.compat.sdk import (
 from airflow.sdk.exceptions import AirflowRescheduleException
 
 from airflow_provider.exceptions import TwitterApiError, TwitterInputError, TwitterRejectedError, TwitterTriggerError
+from airflow_provider.operators.task_memory import RESEND_KEY, RETENTION
 from airflow_provider.sensors.media import MediaProcessingSensor
 from airflow_provider.triggers.media import MediaProcessingTrigger
-from tests.unit.task_context import task_context
+from tests.unit.task_context import FakeTaskStateStore, task_context
 
 NOW = dt.datetime(2026, 11, 25, 12, 0, 0, tzinfo=dt.UTC)
 STATUS = "GET /2/media/upload"
@@ -474,7 +476,7 @@ class TestSentAgain:
 
     @time_machine.travel(NOW, tick=False)
     @pytest.mark.parametrize("mode", ["reschedule", "poke"])
-    def test_uploads_again_sequentially_and_waits_in_the_slot(
+    def test_uploads_again_sequentially_and_waits_in_the_slot_before_3_3(
         self, hook: mock.MagicMock, mode: str, capsys: pytest.CaptureFixture[str]
     ) -> None:
         hook.get_upload_status.side_effect = [
@@ -548,3 +550,81 @@ def test_a_hand_edited_resend_is_refused_naming_it(hook: mock.MagicMock) -> None
     with pytest.raises(TwitterInputError, match="its receipt's resend is not the upload's"):
         sensor(media_id=receipt(resend={"file_path": SAMPLE})).execute(task_context())
     hook.upload_media.assert_not_called()
+
+
+class TestSentAgainRemembered:
+    """Airflow 3.3+: the media sent again is kept in the task state store, so the slot is released while X processes
+    it, and neither a later poke nor a retry uploads a third copy."""
+
+    @staticmethod
+    def record(instead_of: str = "1234") -> dict[str, Any]:
+        return {
+            "instead_of": instead_of,
+            "media": {"media_id": AGAIN_ID, "media_key": f"7_{AGAIN_ID}", "state": "pending"},
+        }
+
+    @time_machine.travel(NOW, tick=False)
+    def test_records_the_new_media_and_releases_the_slot(self, hook: mock.MagicMock) -> None:
+        hook.get_upload_status.return_value = status("failed", error=UNREADABLE)
+        hook.upload_media.return_value = {
+            **PENDING_AGAIN,
+            "processing_info": {"state": "pending", "check_after_secs": 30},
+        }
+        store = FakeTaskStateStore()
+        with pytest.raises(AirflowRescheduleException) as exc:
+            sensor(media_id=sent_in_parallel()).execute(task_context(task_state_store=store))
+        assert rescheduled_in(exc) == 30  # X's advice at FINALIZE of the new media, waited out of the slot
+        ((key, value, retention),) = store.writes
+        assert (key, value["instead_of"], retention) == (RESEND_KEY, "1234", RETENTION)
+        assert (value["media"]["media_id"], value["media"]["next_status_at"]) == (AGAIN_ID, NOW.timestamp() + 30)
+        assert value["media"]["resend"] is None  # never a third upload, and no file path kept
+
+    @pytest.mark.parametrize("mode", ["reschedule", "poke"])
+    def test_a_later_poke_or_retry_waits_for_the_recorded_media(self, hook: mock.MagicMock, mode: str) -> None:
+        hook.get_upload_status.side_effect = [
+            {**PENDING_AGAIN, "processing_info": {"state": "in_progress", "check_after_secs": 20}},
+            {**PENDING_AGAIN, "processing_info": {"state": "succeeded"}},
+        ]
+        store = FakeTaskStateStore({RESEND_KEY: json.dumps(self.record())})
+        context = task_context(first_poke=NOW, try_number=2, task_state_store=store)
+        with time_machine.travel(NOW, tick=False), mock.patch("airflow_provider.sensors.media.time.sleep") as sleep:
+            if mode == "reschedule":
+                with pytest.raises(AirflowRescheduleException) as exc:
+                    sensor(media_id=sent_in_parallel()).execute(context)
+                assert rescheduled_in(exc) == 20  # the slot is released for the media sent again too
+            result = sensor(media_id=sent_in_parallel(), mode=mode).execute(context)
+        hook.upload_media.assert_not_called()
+        assert [c.args[0] for c in hook.get_upload_status.call_args_list] == [AGAIN_ID, AGAIN_ID]
+        assert [c.args[0] for c in sleep.call_args_list] == ([] if mode == "reschedule" else [20.0])
+        assert (result["media_id"], result["state"]) == (AGAIN_ID, "succeeded")
+        # Left to its retention: a retry or a clear after success returns the same media instead of uploading.
+        assert store.get(RESEND_KEY) == self.record()
+
+    def test_a_record_for_another_uploads_media_is_ignored(self, hook: mock.MagicMock) -> None:
+        """The upload task ran again since (the store outlives a clear): its new media is the one to wait for."""
+        hook.get_upload_status.return_value = status("succeeded")
+        store = FakeTaskStateStore({RESEND_KEY: json.dumps(self.record(instead_of="999"))})
+        result = sensor(media_id=sent_in_parallel(next_status_at=0)).execute(task_context(task_state_store=store))
+        assert result["media_id"] == "1234"
+        assert [c.args[0] for c in hook.get_upload_status.call_args_list] == ["1234"]
+
+    @time_machine.travel(NOW, tick=False)
+    def test_deferred_upload_again_is_recorded_for_a_retry(self, hook: mock.MagicMock) -> None:
+        """A worker dying between the upload again and the deferral: the retry defers for the recorded media."""
+        hook.upload_media.return_value = {
+            **PENDING_AGAIN,
+            "processing_info": {"state": "pending", "check_after_secs": 3},
+        }
+        store = FakeTaskStateStore()
+        event = {"status": "failed", "media_id": "1234", "message": "X could not ...", "error": UNREADABLE}
+        with pytest.raises(TaskDeferred):
+            sensor(media_id=sent_in_parallel(), deferrable=True).execute_complete(
+                task_context(task_state_store=store), event
+            )
+        with pytest.raises(TaskDeferred) as deferred:
+            sensor(media_id=sent_in_parallel(), deferrable=True).execute(
+                task_context(try_number=2, task_state_store=store)
+            )
+        assert (deferred.value.trigger.media_id, deferred.value.trigger.poll_at) == (AGAIN_ID, NOW.timestamp() + 3)
+        assert hook.upload_media.call_count == 1
+        hook.get_upload_status.assert_not_called()
